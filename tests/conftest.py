@@ -1,0 +1,93 @@
+"""Shared builders: a tiny course on disk, and scenario text with one part overridden.
+
+Tests write their YAML inline (as yamllint's and nbgrader's tests do) so the line numbers they
+assert on are visible right beside the assertion.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+COURSE_YAML = """\
+schema: mentor-course/1
+id: tiny-course
+title: A tiny course
+competencies:
+  - {id: validation, title: Validating experience}
+  - {id: listening, title: Listening}
+modules:
+  - id: 01-tiny
+    title: Tiny
+    minutes: 30
+    objectives: [Try the validator.]
+"""
+
+SCENARIO_YAML = """\
+schema: mentor-scenario/1
+id: tiny
+title: Tiny
+module: 01-tiny
+summary: A tiny scenario.
+competencies: [validation, listening]
+characters:
+  mei: {name: Mei, heritage: Japanese and Filipino}
+start: opening
+nodes:
+  opening:
+    lines:
+      - {speaker: mei, text: "A coworker asked where I'm really from. Again."}
+    choices:
+      - id: validate
+        text: That sounds exhausting. What did it bring up?
+        quality: best
+        scores: {validation: 2, listening: 1}
+        feedback: Validating first lets Mei lead.
+        goto: explore
+      - id: curious
+        text: Did you tell them about your parents?
+        quality: mixed
+        scores: {listening: -1}
+        feedback: A closed question about the incident.
+        goto: explore
+      - id: dismiss
+        text: They were just curious.
+        quality: harmful
+        scores: {validation: -2}
+        feedback: This denies her experience.
+        goto: withdraw
+  explore:
+    lines: [{speaker: mei, text: "Like a guest in my own office."}]
+    goto: good-ending
+  good-ending:
+    ending: {kind: growth, title: Mei keeps talking, text: She felt heard.}
+  withdraw:
+    ending: {kind: withdrawal, title: Mei changes the subject, text: She stopped.}
+tests:
+  - {name: strongest, path: [validate], expect: {ending: good-ending}}
+  - {name: harmful, path: [dismiss], expect: {ending: withdraw}}
+"""
+
+
+@pytest.fixture
+def course_root(tmp_path: Path) -> Path:
+    """A fresh course folder with a manifest and one empty module folder."""
+    (tmp_path / "modules" / "01-tiny" / "scenarios").mkdir(parents=True)
+    (tmp_path / "modules" / "course.yaml").write_text(COURSE_YAML, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def write_scenario(course_root: Path):
+    """Write scenario text (default: the valid tiny one) into the tiny module; return its path."""
+
+    def write(text: str = SCENARIO_YAML, name: str = "tiny.yaml") -> Path:
+        path = course_root / "modules" / "01-tiny" / "scenarios" / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,25 @@
+"""Mentoring People of Mixed Asian Heritage: the course's Python package.
+
+The pure core (``widgets.content``, ``widgets.engine``) imports no Jupyter code. The notebook helpers
+(``play``, ``selfcheck``, ``reflect``, ``header``) live in ``widgets.ui`` and are imported on first
+use, so ``import widgets`` stays cheap for the CLI and for tests of the core.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+_UI_EXPORTS = ("play", "selfcheck", "reflect", "header", "course_overview")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _UI_EXPORTS:
+        from widgets import ui
+
+        return getattr(ui, name)
+    raise AttributeError(f"module 'widgets' has no attribute '{name}'")
+
+
+__all__ = ["__version__", *_UI_EXPORTS]

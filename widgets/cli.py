@@ -1,0 +1,94 @@
+"""The ``mentor-course`` command: thin wrappers that parse options, call the core, format results.
+
+Heavy imports (Jupyter, ipywidgets, nbformat) stay inside the commands that need them, so
+``mentor-course validate`` starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from widgets import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mentor-course")
+def main() -> None:
+    """Mentoring People of Mixed Asian Heritage: validate, preview and serve the course."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json prints one record per problem, for editors and CI.")
+def validate(paths: tuple[Path, ...], fmt: str) -> None:
+    """Check course content (default: the whole course) and report every problem.
+
+    Prints one `file:line:col: code message` line per problem and a summary; exits 1 on any error.
+    """
+    from widgets.content.loader import check_paths
+
+    result = check_paths(paths or None)
+    if fmt == "json":
+        click.echo(json.dumps({"summary": result.summary(), "ok": result.ok,
+                               "errors": [e.as_dict() for e in result.errors]}, indent=2))
+    else:
+        for err in result.errors:
+            click.echo(str(err))
+        click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+def _scenario_or_exit(path: Path):
+    from widgets.content.errors import ContentInvalid
+    from widgets.content.loader import find_root, load_course, load_scenario
+
+    course = None
+    if find_root(path.parent) is not None:
+        try:
+            course = load_course(find_root(path.parent) / "modules" / "course.yaml")
+        except ContentInvalid:
+            course = None  # still let an author look at the scenario itself
+    try:
+        return load_scenario(path, course)
+    except ContentInvalid as exc:
+        for err in exc.errors:
+            click.echo(str(err), err=True)
+        raise click.ClickException(f"{path} has {len(exc.errors)} problem(s); fix them first") from None
+
+
+@main.command("map")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="SVG file to write.")
+def map_(scenario: Path, output: Path) -> None:
+    """Draw SCENARIO's branching graph as an SVG file."""
+    from widgets.scenario_map import render_svg
+
+    sc = _scenario_or_exit(scenario)
+    output.write_text(render_svg(sc), encoding="utf-8")
+    click.echo(f"wrote {output} ({len(sc.nodes)} nodes)")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+def play(scenario: Path) -> None:
+    """Play SCENARIO in the terminal, choosing by number."""
+    from widgets.terminal_play import play_in_terminal
+
+    sc = _scenario_or_exit(scenario)
+
+    def ask(prompt: str) -> str:
+        try:
+            return input(prompt)
+        except EOFError:
+            return "q"
+
+    play_in_terminal(sc, ask, click.echo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,259 @@
+"""Load content files into models, or report every problem in them with its position.
+
+``check_*`` functions never raise for bad content: they return ``(model or None, errors)``.
+``load_*`` functions are the API edge for callers that want a model or an exception
+(:class:`ContentInvalid`, which carries all the errors).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from widgets.content import checks
+from widgets.content.errors import ContentError, ContentInvalid
+from widgets.content.models import (
+    Course,
+    Reflection,
+    Scenario,
+    SelfCheck,
+    course_from_dict,
+    reflection_from_dict,
+    scenario_from_dict,
+    selfcheck_from_dict,
+)
+from widgets.content.schema import KINDS, schema_errors
+from widgets.content.source import Source, read_source
+
+COURSE_FILE = "course.yaml"
+ROOT_ENV = "MENTOR_COURSE_ROOT"
+
+
+def find_root(start: Path | str | None = None) -> Path | None:
+    """The folder holding ``modules/course.yaml``: ``$MENTOR_COURSE_ROOT``, else the nearest parent
+    of ``start`` (default: the working folder, which is a module folder inside notebooks)."""
+    env = os.environ.get(ROOT_ENV)
+    if env and (Path(env) / "modules" / COURSE_FILE).is_file():
+        return Path(env).resolve()
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "modules" / COURSE_FILE).is_file():
+            return folder
+        if folder.name == "modules" and (folder / COURSE_FILE).is_file():
+            return folder.parent
+    return None
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as messages show it: relative to the course root or the working folder when possible."""
+    path = Path(path)
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(Path(base).resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def folder_module(path: Path) -> str | None:
+    """The module a file belongs to by where it lives: ``modules/<module>/...``."""
+    parts = Path(path).resolve().parts
+    if "modules" in parts:
+        i = len(parts) - 1 - parts[::-1].index("modules")
+        if i + 2 < len(parts):
+            candidate = parts[i + 1]
+            if candidate[:2].isdigit():
+                return candidate
+    return None
+
+
+Builder = Callable[[dict[str, Any], str], Any]
+Checker = Callable[..., Iterable[ContentError]]
+_BUILD: dict[str, tuple[Builder, Checker | None]] = {
+    "scenario": (scenario_from_dict, checks.check_scenario),
+    "selfcheck": (selfcheck_from_dict, checks.check_selfcheck),
+    "reflection": (reflection_from_dict, checks.check_reflection),
+    "course": (course_from_dict, None),
+}
+
+
+def check_file(path: Path | str, kind: str, course: Course | None = None, *,
+               display: str | None = None) -> tuple[Any, list[ContentError]]:
+    """Read, schema-check, build and semantically check one file of ``kind``."""
+    path = Path(path)
+    file = display or display_path(path)
+    src, errors = read_source(path, file)
+    if src is None:
+        return None, errors
+    errors += schema_errors(src, kind)
+    if errors:
+        return None, errors
+    build, check = _BUILD[kind]
+    model = build(src.data, file)
+    if kind == "course":
+        errors += checks.check_course(src, model)
+    elif check is not None:
+        errors += check(src, model, course, folder_module(path))
+    return (None if errors else model), errors
+
+
+def _load(path: Path | str, kind: str, course: Course | None) -> Any:
+    model, errors = check_file(path, kind, course)
+    if errors:
+        raise ContentInvalid(errors)
+    return model
+
+
+def load_scenario(path: Path | str, course: Course | None = None) -> Scenario:
+    """A validated scenario, or :class:`ContentInvalid` listing every problem."""
+    return _load(path, "scenario", course)
+
+
+def load_selfcheck(path: Path | str, course: Course | None = None) -> SelfCheck:
+    return _load(path, "selfcheck", course)
+
+
+def load_reflection(path: Path | str, course: Course | None = None) -> Reflection:
+    return _load(path, "reflection", course)
+
+
+def load_course(path: Path | str | None = None) -> Course:
+    """The course manifest; by default ``modules/course.yaml`` under :func:`find_root`."""
+    if path is None:
+        root = find_root()
+        if root is None:
+            raise ContentInvalid([ContentError(COURSE_FILE, 0, 0, "file.missing",
+                                               "no modules/course.yaml found here or in any parent folder; "
+                                               f"run from the course folder or set {ROOT_ENV}")])
+        path = root / "modules" / COURSE_FILE
+    return _load(path, "course", None)
+
+
+def kind_of(path: Path, src_data: Any = None) -> str | None:
+    """Which kind a YAML file is, from its ``schema:`` tag, else from its name and folder."""
+    if isinstance(src_data, dict) and isinstance(src_data.get("schema"), str):
+        tag = src_data["schema"].split("/", 1)[0]
+        for kind, (kind_tag, _) in KINDS.items():
+            if kind_tag == tag:
+                return kind
+    if path.name == COURSE_FILE:
+        return "course"
+    if path.parent.name == "scenarios":
+        return "scenario"
+    stem = path.stem
+    return stem if stem in KINDS else None
+
+
+@dataclass
+class CourseContent:
+    """Everything ``validate`` found, by kind, plus every error."""
+
+    course: Course | None = None
+    scenarios: list[Scenario] = field(default_factory=list)
+    selfchecks: list[SelfCheck] = field(default_factory=list)
+    reflections: list[Reflection] = field(default_factory=list)
+    others: dict[str, list[Any]] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line, e.g. ``18 scenarios, 9 self-checks, 9 reflections, 1 manifest: ok``."""
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+        parts = [n(len(self.scenarios), "scenario"), n(len(self.selfchecks), "self-check"),
+                 n(len(self.reflections), "reflection"), n(1 if self.course else 0, "manifest")]
+        parts += [n(len(v), k) for k, v in sorted(self.others.items())]
+        verdict = "ok" if self.ok else n(len(self.errors), "error")
+        return f"{', '.join(parts)}: {verdict}"
+
+
+#: Extra kinds (assessment, rubric, ...) register a checker here: kind -> (path, course) -> (model, errors).
+EXTRA_KINDS: dict[str, Callable[[Path, Course | None], tuple[Any, list[ContentError]]]] = {}
+
+
+def _yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[ContentError]]:
+    files: list[Path] = []
+    missing: list[ContentError] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(x for x in p.rglob("*.y*ml") if x.suffix in (".yaml", ".yml")
+                            and not any(part.startswith(".") for part in x.relative_to(p).parts))
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append(ContentError(display_path(p), 0, 0, "file.missing", "no such file or folder"))
+    return files, missing
+
+
+def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None = None) -> CourseContent:
+    """Validate files and folders (default: the whole course) and cross-check them as a course."""
+    root = root or find_root()
+    targets = [Path(p) for p in paths] if paths else ([root / "modules"] if root else [])
+    out = CourseContent()
+    if not targets:
+        out.errors.append(ContentError(COURSE_FILE, 0, 0, "file.missing",
+                                       "no modules/course.yaml found here or in any parent folder; pass paths "
+                                       f"or set {ROOT_ENV}"))
+        return out
+    files, missing = _yaml_files(targets)
+    out.errors += missing
+
+    # The manifest first: every other file is checked against it.
+    course_path = root / "modules" / COURSE_FILE if root else None
+    manifest_src: Source | None = None
+    if course_path and course_path.is_file():
+        out.course, errs = check_file(course_path, "course", display=display_path(course_path, root))
+        manifest_src, _ = read_source(course_path, display_path(course_path, root)) if out.course else (None, [])
+        if any(f.resolve() == course_path.resolve() for f in files) or not paths:
+            out.errors += errs
+            out.files += 1
+    files = [f for f in files if not (course_path and f.resolve() == course_path.resolve())]
+
+    for f in files:
+        shown = display_path(f, root)
+        src, read_errors = read_source(f, shown)
+        kind = kind_of(f, src.data if src else None)
+        if kind is None:
+            continue  # not course content (e.g. a CI config); nothing to say
+        out.files += 1
+        if read_errors and src is None:
+            out.errors += read_errors
+            continue
+        if kind in EXTRA_KINDS:
+            model, errs = EXTRA_KINDS[kind](f, out.course)
+            if model is not None:
+                out.others.setdefault(kind, []).append(model)
+            out.errors += errs
+            continue
+        if kind == "course":
+            model, errs = check_file(f, kind, display=shown)
+        else:
+            model, errs = check_file(f, kind, out.course, display=shown)
+        out.errors += errs
+        if model is not None:
+            {"scenario": out.scenarios, "selfcheck": out.selfchecks, "reflection": out.reflections,
+             "course": []}[kind].append(model)
+
+    # Course-wide: every declared competency is scored by some scenario (only when checking it all).
+    whole_course = not paths or (root is not None and any(p.resolve() == (root / "modules").resolve() for p in targets))
+    if out.course and manifest_src and whole_course:
+        scored = {comp for sc in out.scenarios for node in sc.nodes.values() for c in node.choices for comp in c.scores}
+        complete = not out.errors  # with broken scenarios, "never scored" could be a false alarm
+        for i, comp in enumerate(out.course.competencies):
+            if complete and comp.id not in scored:
+                out.errors.append(manifest_src.error(("competencies", i, "id"), "course.competency-unscored",
+                                                     f"competency '{comp.id}' is declared but no scenario scores it"))
+        for i, mod in enumerate(out.course.modules):
+            if not (root / "modules" / mod.id).is_dir():
+                out.errors.append(manifest_src.error(("modules", i, "id"), "course.module-missing",
+                                                     f"module '{mod.id}' has no folder modules/{mod.id}/"))
+    out.errors.sort()
+    return out

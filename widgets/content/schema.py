@@ -1,0 +1,142 @@
+"""Check a parsed document against its JSON Schema and report every problem with its position.
+
+Two passes, for speed: a compiled ``fastjsonschema`` validator answers "valid?" in microseconds, and
+only a document that fails it goes through ``jsonschema``'s ``iter_errors`` to list all problems.
+Importing ``jsonschema`` costs about a second when ``rfc3987_syntax`` is installed (it is, through
+jupyter-events; python-jsonschema/jsonschema#1428), so a course that validates never pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Callable
+
+from widgets.content.errors import ContentError
+from widgets.content.source import Source
+
+#: The schema tag each kind of file carries in its ``schema:`` field, and its schema file.
+KINDS: dict[str, tuple[str, str]] = {
+    "scenario": ("mentor-scenario", "scenario.v1.json"),
+    "selfcheck": ("mentor-selfcheck", "selfcheck.v1.json"),
+    "reflection": ("mentor-reflection", "reflection.v1.json"),
+    "course": ("mentor-course", "course.v1.json"),
+}
+SUPPORTED_VERSION = 1
+
+
+@cache
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema shipped in the package for ``kind``."""
+    text = resources.files("widgets.content").joinpath("schemas", KINDS[kind][1]).read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _fast_validator(kind: str) -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema_for(kind))
+
+
+def check_version(src: Source, kind: str) -> list[ContentError]:
+    """Say clearly when a file is of another kind or made for a newer package."""
+    tag, _ = KINDS[kind]
+    data = src.data
+    if not isinstance(data, dict):
+        return [src.error((), "schema.type", f"expected a mapping of keys (a {kind} file), "
+                                               f"found {_type_name(data)}")]
+    declared = data.get("schema")
+    if not isinstance(declared, str):
+        return []  # the schema pass reports the missing or mistyped field
+    name, _, version = declared.partition("/")
+    if name != tag:
+        return [src.error(("schema",), "schema.kind",
+                          f"this is a '{declared}' file, but a {kind} file ('{tag}/1') was expected here")]
+    if version.isdigit() and int(version) > SUPPORTED_VERSION:
+        return [src.error(("schema",), "schema.version",
+                          f"'{declared}' is newer than this package understands ({tag}/{SUPPORTED_VERSION}); "
+                          "upgrade it with: pip install -U mixed-heritage-mentoring")]
+    return []
+
+
+def schema_errors(src: Source, kind: str) -> list[ContentError]:
+    """All schema problems in ``src`` as located errors (empty when valid)."""
+    version_errors = check_version(src, kind)
+    if version_errors:
+        return version_errors
+    try:
+        _fast_validator(kind)(src.data)
+    except Exception:  # noqa: BLE001 - any failure means: run the thorough pass
+        pass
+    else:
+        return []
+    from jsonschema import Draft7Validator
+
+    validator = Draft7Validator(schema_for(kind))
+    errors = []
+    for err in validator.iter_errors(src.data):
+        errors.extend(_translate(src, err))
+    # Deduplicate: anyOf-style branches can repeat the same complaint.
+    return sorted(set(errors))
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
+            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _translate(src: Source, err: Any) -> list[ContentError]:
+    """Turn one jsonschema error into messages an author understands."""
+    path = tuple(err.absolute_path)
+    where = ".".join(str(p) for p in path) or "document"
+    v = err.validator
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        return [src.error(path, "schema.required", f"'{where}' is missing the required key '{missing}'")]
+    if v == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set(err.schema.get("properties", {}))
+        extras = [k for k in err.instance if k not in allowed]
+        return [
+            src.error((*path, k), "schema.unknown-key",
+                      f"unknown key '{k}' in '{where}'" + _suggest(k, allowed), at_key=True)
+            for k in extras
+        ]
+    if v == "propertyNames":
+        return [src.error(path, "schema.id", f"'{where}': {err.message}; ids are lower-case words "
+                                             "joined by hyphens, starting with a letter")]
+    if v == "pattern":
+        return [src.error(path, "schema.id",
+                          f"'{err.instance}' is not a valid id at '{where}': use lower-case letters, "
+                          "digits and hyphens, starting with a letter")]
+    if v == "type":
+        return [src.error(path, "schema.type",
+                          f"'{where}' should be {_expected(err.validator_value)}, found {_type_name(err.instance)}")]
+    if v in ("enum", "const"):
+        options = err.validator_value if v == "enum" else [err.validator_value]
+        shown = ", ".join(repr(o) for o in options)
+        return [src.error(path, "schema.enum", f"'{where}' is {err.instance!r}; expected one of {shown}"
+                          + _suggest(str(err.instance), [str(o) for o in options]))]
+    if v in ("minimum", "maximum"):
+        return [src.error(path, "schema.range", f"'{where}' is {err.instance}; {err.message.split(' is ', 1)[-1]}")]
+    if v in ("minItems", "minProperties", "minLength"):
+        return [src.error(path, "schema.empty", f"'{where}' must not be empty")]
+    if v == "uniqueItems":
+        return [src.error(path, "schema.unique", f"'{where}' lists the same item twice")]
+    return [src.error(path, f"schema.{v}", f"'{where}': {err.message}")]
+
+
+def _expected(t: Any) -> str:
+    names = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
+             "number": "a number", "boolean": "true or false"}
+    if isinstance(t, list):
+        return " or ".join(names.get(x, x) for x in t)
+    return names.get(t, str(t))
+
+
+def _suggest(word: str, options: Any) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,168 @@
+"""Read a YAML file into plain data plus a map from JSON path to source position.
+
+PyYAML's ``safe_load`` throws away where each value came from. We compose the node tree ourselves
+(still with the safe resolver, so no arbitrary tags), build the data from it, and remember each
+node's start mark, so every later error can point at ``file:line:col``.
+
+Anchors and aliases are refused: course content has no need of them, and a few nested aliases can
+expand into billions of values (the "billion laughs" YAML bomb) once anything walks the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from widgets.content.errors import ContentError
+
+Path_ = tuple[str | int, ...]
+
+#: Files larger than this are refused before parsing; the largest real scenario is ~60 kB.
+MAX_BYTES = 5_000_000
+#: Nesting deeper than this is refused; real content nests about eight levels.
+MAX_DEPTH = 64
+
+
+@dataclass
+class Source:
+    """A parsed YAML document: the data and where each value of it starts in the file."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path``, or of its nearest ancestor."""
+        probe = tuple(path)
+        while probe not in self.marks and probe:
+            probe = probe[:-1]
+        return self.marks.get(probe, (1, 1))
+
+    def locate_key(self, path: Path_) -> tuple[int, int]:
+        """Position of the key that names ``path`` (better for "unknown key" messages)."""
+        return self.key_marks.get(tuple(path)) or self.locate(path)
+
+    def error(self, path: Path_, code: str, message: str, *, at_key: bool = False) -> ContentError:
+        """Build a located error for the value (or key) at ``path``."""
+        line, col = self.locate_key(path) if at_key else self.locate(path)
+        return ContentError(self.file, line, col, code, message, tuple(path))
+
+
+class _ParseProblem(Exception):
+    def __init__(self, line: int, col: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.code, self.message = line, col, code, message
+
+
+def _pos(mark: yaml.Mark | None) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _Builder:
+    """Turn a composed node tree into data, recording marks; refuse aliases and duplicates."""
+
+    def __init__(self) -> None:
+        self.constructor = yaml.SafeLoader("")  # only used to construct scalars safely
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[_ParseProblem] = []
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise _ParseProblem(*_pos(node.start_mark), "yaml.too-deep",
+                                f"nesting deeper than {MAX_DEPTH} levels")
+        if id(node) in self.seen:
+            # The composer hands back the same node object for every alias of an anchor.
+            raise _ParseProblem(*_pos(node.start_mark), "yaml.alias",
+                                "anchors and aliases (&name / *name) are not supported in course content")
+        self.seen.add(id(node))
+        self.marks[path] = _pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _ParseProblem(*_pos(key_node.start_mark), "yaml.complex-key",
+                                        "mapping keys must be plain words")
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _ParseProblem(*_pos(key_node.start_mark), "yaml.alias",
+                                        "merge keys (<<) are not supported in course content")
+                key = self.constructor.construct_object(key_node)
+                key = key if isinstance(key, str) else str(key)
+                if key in out:
+                    line, col = _pos(key_node.start_mark)
+                    first = self.key_marks.get((*path, key), (0, 0))[0]
+                    self.problems.append(_ParseProblem(
+                        line, col, "yaml.duplicate-key",
+                        f"key '{key}' appears twice in this mapping (first on line {first}); "
+                        "YAML would silently keep only the last",
+                    ))
+                self.key_marks[(*path, key)] = _pos(key_node.start_mark)
+                out[key] = self.build(value_node, (*path, key), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node)
+        except yaml.constructor.ConstructorError as exc:
+            raise _ParseProblem(*_pos(node.start_mark), "yaml.tag",
+                                f"unsupported value: {exc.problem}") from None
+
+
+def read_source(path: Path | str, display: str | None = None) -> tuple[Source | None, list[ContentError]]:
+    """Parse ``path``; return the source (or None) and every problem found while reading it.
+
+    ``display`` is the file name used in messages (relative paths read better than absolute ones).
+    """
+    file = display or str(path)
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        return None, [ContentError(file, 0, 0, "file.missing", "file not found")]
+    except IsADirectoryError:
+        return None, [ContentError(file, 0, 0, "file.missing", "is a folder, not a YAML file")]
+    except OSError as exc:
+        return None, [ContentError(file, 0, 0, "file.unreadable", f"cannot read file: {exc.strerror}")]
+    if len(raw) > MAX_BYTES:
+        return None, [ContentError(file, 1, 1, "file.too-large",
+                                   f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [ContentError(file, line, col, "file.encoding",
+                                   f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return None, [ContentError(file, 1, 1, "yaml.empty", "file is empty")]
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        line, col = _pos(exc.problem_mark or exc.context_mark)
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        return None, [ContentError(file, line, col, "yaml.syntax", what)]
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        mark = getattr(exc, "position", None)
+        return None, [ContentError(file, 1, (mark or 0) + 1, "yaml.syntax", str(exc).splitlines()[0])]
+    except RecursionError:
+        return None, [ContentError(file, 1, 1, "yaml.too-deep", "nesting is too deep to read")]
+    if node is None:
+        return None, [ContentError(file, 1, 1, "yaml.empty", "file is empty")]
+    builder = _Builder()
+    try:
+        data = builder.build(node, ())
+    except _ParseProblem as prob:
+        return None, [ContentError(file, prob.line, prob.col, prob.code, prob.message)]
+    except RecursionError:
+        return None, [ContentError(file, 1, 1, "yaml.too-deep", "nesting is too deep to read")]
+    errors = [ContentError(file, p.line, p.col, p.code, p.message) for p in builder.problems]
+    return Source(file, data, builder.marks, builder.key_marks), errors
