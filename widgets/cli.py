@@ -14,8 +14,42 @@ import click
 
 from widgets import __version__
 
+#: Commands that live beside the part they drive, imported only when invoked (or listed in --help),
+#: so that `mentor-course validate` never pays for Voilà, nbgrader or a database driver.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("widgets.serving.cli", "serve"),
+    "grading": ("widgets.grading.cli", "grading"),
+    "room": ("widgets.live.cli", "room"),
+    "outcomes": ("widgets.outcomes.cli", "outcomes"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group whose extra commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(n for n in LAZY_COMMANDS if self._available(n))})
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        from importlib.util import find_spec
+
+        module = LAZY_COMMANDS[name][0]
+        try:
+            return find_spec(module) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and self._available(name):
+            from importlib import import_module
+
+            module, attr = LAZY_COMMANDS[name]
+            return getattr(import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mentor-course")
 def main() -> None:
     """Mentoring People of Mixed Asian Heritage: validate, preview and serve the course."""

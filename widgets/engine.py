@@ -8,8 +8,8 @@ No I/O happens here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from widgets.content.models import NARRATOR, Choice, Ending, Node, Scenario
 

@@ -112,7 +112,7 @@ def render_svg(sc: Scenario) -> str:
         parts.append("</g>")
 
     legend = []
-    for i, (quality, (colour, dash, text)) in enumerate(QUALITY_STYLE.items()):
+    for i, (colour, dash, text) in enumerate(QUALITY_STYLE.values()):
         lx = MARGIN + i * 150
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         legend.append(f'<line x1="{lx}" y1="{height - 30}" x2="{lx + 40}" y2="{height - 30}" stroke="{colour}" '

@@ -6,7 +6,7 @@ Input and output are passed in, so tests drive it with a list of answers.
 from __future__ import annotations
 
 import textwrap
-from typing import Callable
+from collections.abc import Callable
 
 from widgets import engine
 from widgets.content.models import Scenario

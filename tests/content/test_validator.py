@@ -127,7 +127,8 @@ def test_validator_file_name_differs_from_id(write_scenario, course_root):
 
 
 def test_validator_node_with_choices_and_ending(write_scenario, course_root):
-    text = SCENARIO_YAML.replace("    goto: good-ending\n", "    goto: good-ending\n    ending: {kind: neutral, title: t, text: t}\n")
+    both = "    goto: good-ending\n    ending: {kind: neutral, title: t, text: t}\n"
+    text = SCENARIO_YAML.replace("    goto: good-ending\n", both)
     assert problems(write_scenario(text), course_root) == [
         ("node.ambiguous", line_of(text, "Like a guest"), 5),
         ("test.failed", line_of(text, "name: strongest"), 29),  # play now stops at 'explore'

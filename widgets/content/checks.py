@@ -7,8 +7,8 @@ failing and a passing example each, are listed in ``docs/error-codes.md``.
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterator
 from difflib import get_close_matches
-from typing import Iterator
 
 from widgets import engine
 from widgets.content.errors import ContentError

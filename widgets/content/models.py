@@ -6,9 +6,10 @@ frozen: the engine, live rooms and grading share one loaded scenario without cop
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 QUALITIES = ("best", "mixed", "harmful")
 NARRATOR = "narrator"

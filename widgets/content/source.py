@@ -52,6 +52,24 @@ class Source:
         return ContentError(self.file, line, col, code, message, tuple(path))
 
 
+class _AliasRefused(yaml.MarkedYAMLError):
+    """Raised by the composer at the first alias, with the alias's own position."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing aliases where they appear (before anything can expand them)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(problem="anchors and aliases (&name / *name) are not supported in course content",
+                                problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 class _ParseProblem(Exception):
     def __init__(self, line: int, col: int, code: str, message: str) -> None:
         super().__init__(message)
@@ -82,6 +100,9 @@ class _Builder:
                                 "anchors and aliases (&name / *name) are not supported in course content")
         self.seen.add(id(node))
         self.marks[path] = _pos(node.start_mark)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            raise _ParseProblem(*_pos(node.start_mark), "yaml.tag",
+                                f"unsupported tag '{node.tag}': course content is plain YAML")
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -141,11 +162,13 @@ def read_source(path: Path | str, display: str | None = None) -> tuple[Source | 
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, [ContentError(file, 1, 1, "yaml.empty", "file is empty")]
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _NoAliasLoader(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
+    except _AliasRefused as exc:
+        return None, [ContentError(file, *_pos(exc.problem_mark), "yaml.alias", str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         line, col = _pos(exc.problem_mark or exc.context_mark)
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
