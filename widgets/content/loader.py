@@ -83,11 +83,16 @@ _BUILD: dict[str, tuple[Builder, Checker | None]] = {
 
 
 def check_file(path: Path | str, kind: str, course: Course | None = None, *,
-               display: str | None = None) -> tuple[Any, list[ContentError]]:
-    """Read, schema-check, build and semantically check one file of ``kind``."""
+               display: str | None = None, source: tuple[Source | None, list[ContentError]] | None = None,
+               ) -> tuple[Any, list[ContentError]]:
+    """Read, schema-check, build and semantically check one file of ``kind``.
+
+    ``source`` passes an already parsed file (``read_source``'s result) so it is not read twice.
+    """
     path = Path(path)
     file = display or display_path(path)
-    src, errors = read_source(path, file)
+    src, errors = source if source is not None else read_source(path, file)
+    errors = list(errors)
     if src is None:
         return None, errors
     errors += schema_errors(src, kind)
@@ -220,7 +225,8 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
 
     for f in files:
         shown = display_path(f, root)
-        src, read_errors = read_source(f, shown)
+        parsed = read_source(f, shown)
+        src, read_errors = parsed
         kind = kind_of(f, src.data if src else None)
         if kind is None:
             continue  # not course content (e.g. a CI config); nothing to say
@@ -234,10 +240,7 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
                 out.others.setdefault(kind, []).append(model)
             out.errors += errs
             continue
-        if kind == "course":
-            model, errs = check_file(f, kind, display=shown)
-        else:
-            model, errs = check_file(f, kind, out.course, display=shown)
+        model, errs = check_file(f, kind, None if kind == "course" else out.course, display=shown, source=parsed)
         out.errors += errs
         if model is not None:
             {"scenario": out.scenarios, "selfcheck": out.selfchecks, "reflection": out.reflections,

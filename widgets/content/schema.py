@@ -125,7 +125,7 @@ def _translate(src: Source, err: Any) -> list[ContentError]:
         return [src.error(path, "schema.empty", f"'{where}' must not be empty")]
     if v == "uniqueItems":
         return [src.error(path, "schema.unique", f"'{where}' lists the same item twice")]
-    return [src.error(path, f"schema.{v}", f"'{where}': {err.message}")]
+    return [src.error(path, "schema.invalid", f"'{where}': {err.message}")]
 
 
 def _expected(t: Any) -> str:

@@ -1,0 +1,87 @@
+"""How long does `mentor-course validate` take over the whole course, beside `python -c pass`?
+
+Also: validating a generated scenario of 5,000 nodes, reported per thousand nodes.
+Budgets (DESIGN.md): the whole course in at most 1 s wall; well under 1 s per thousand nodes.
+
+Run: python benchmarks/bench_validate.py [--runs 7]
+Prints a table and writes benchmarks/results/validate.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+
+
+def timed(cmd: list[str], runs: int, cwd: Path) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def big_scenario(nodes: int) -> str:
+    """A chain of decision points, each with three options, ending in two endings."""
+    lines = ["schema: mentor-scenario/1", "id: big", "title: Big", "module: 01-tiny", "summary: Many nodes.",
+             "competencies: [validation]", "characters: {mei: {name: Mei}}", "start: n0", "nodes:"]
+    for i in range(nodes - 2):
+        nxt = f"n{i + 1}" if i < nodes - 3 else "good"
+        lines += [f"  n{i}:", "    lines: [{speaker: mei, text: 'Hello again.'}]", "    choices:",
+                  f"      - {{id: b{i}, text: Best {i}, quality: best, scores: {{validation: 2}}, feedback: Good., goto: {nxt}}}",
+                  f"      - {{id: m{i}, text: Mixed {i}, quality: mixed, scores: {{validation: 0}}, feedback: Hmm., goto: {nxt}}}",
+                  f"      - {{id: h{i}, text: Harm {i}, quality: harmful, scores: {{validation: -2}}, feedback: No., goto: bad}}"]
+    lines += ["  good: {ending: {kind: growth, title: Good, text: Good.}}",
+              "  bad: {ending: {kind: withdrawal, title: Bad, text: Bad.}}"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    exe = shutil.which("mentor-course") or sys.exit("mentor-course is not installed (pip install -e .)")
+
+    floor = timed([sys.executable, "-c", "pass"], args.runs, REPO)
+    course = timed([exe, "validate"], args.runs, REPO)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "modules" / "01-tiny" / "scenarios").mkdir(parents=True)
+        (root / "modules" / "course.yaml").write_text(
+            "schema: mentor-course/1\nid: t\ntitle: T\ncompetencies: [{id: validation, title: V}]\n"
+            "modules: [{id: 01-tiny, title: T, minutes: 30, objectives: [x]}]\n")
+        (root / "modules" / "01-tiny" / "scenarios" / "big.yaml").write_text(big_scenario(5000))
+        big = timed([exe, "validate"], max(3, args.runs // 2), root)
+
+    def stats(xs: list[float]) -> dict[str, float]:
+        return {"median": statistics.median(xs), "min": min(xs), "max": max(xs)}
+
+    report = {
+        "python -c pass": stats(floor),
+        "mentor-course validate (whole course)": stats(course),
+        "mentor-course validate (5,000-node scenario)": stats(big),
+    }
+    report["per 1,000 nodes (median)"] = {"median": report["mentor-course validate (5,000-node scenario)"]["median"] / 5}
+    print(f"{'what':48} {'median s':>9} {'min s':>7} {'max s':>7}")
+    for name, s in report.items():
+        print(f"{name:48} {s['median']:9.3f} {s.get('min', float('nan')):7.3f} {s.get('max', float('nan')):7.3f}")
+    ratio = report["mentor-course validate (whole course)"]["median"] / report["python -c pass"]["median"]
+    print(f"validate / python -c pass: {ratio:.1f}x; budget: whole course <= 1.0 s wall")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "validate.json").write_text(json.dumps({**report, "ratio_to_floor": ratio}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Does the course itself meet the content standards the issues set, file by file?
+
+These run over the real ``modules/`` folder: every module in the manifest, every scenario, self-check,
+reflection and notebook. A failure names the file and what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from widgets import engine
+from widgets.content.loader import check_paths
+from widgets.content.models import Scenario
+
+RESULT = check_paths(root=REPO)
+COURSE = RESULT.course
+MODULES = [m.id for m in COURSE.modules] if COURSE else []
+SCENARIOS = {sc.id: sc for sc in RESULT.scenarios}
+CAPSTONE = "10-capstone"
+NOTEBOOK_CALL = re.compile(r'^(from widgets import [a-z_, ]+\n?header\(\)|(play|selfcheck|reflect)\("[\w./-]+\.yaml"\))$')
+
+
+def test_course_validates_without_errors():
+    assert [str(e) for e in RESULT.errors] == []
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_course_module_has_notebook_scenarios_selfcheck_and_reflection(module):
+    folder = REPO / "modules" / module
+    assert (folder / "module.ipynb").is_file(), f"{module}: module.ipynb is missing"
+    scenarios = [sc for sc in RESULT.scenarios if sc.module == module]
+    assert len(scenarios) >= (1 if module == CAPSTONE else 2), f"{module}: needs at least two scenarios"
+    checks = [s for s in RESULT.selfchecks if s.module == module]
+    assert checks and len(checks[0].questions) >= 6, f"{module}: selfcheck.yaml needs at least 6 questions"
+    kinds = {q.kind for q in checks[0].questions}
+    assert kinds == {"single", "multiple"} or module == CAPSTONE, f"{module}: use both single and multiple questions"
+    reflections = [r for r in RESULT.reflections if r.module == module]
+    assert reflections and 2 <= len(reflections[0].prompts) <= 3, f"{module}: reflection.yaml needs 2 to 3 prompts"
+
+
+def _is_acyclic(sc: Scenario) -> bool:
+    state: dict[str, int] = {}
+
+    def visit(nid: str) -> bool:
+        if state.get(nid) == 1:
+            return False
+        if state.get(nid) == 2:
+            return True
+        state[nid] = 1
+        node = sc.nodes[nid]
+        targets = [c.goto for c in node.choices] + ([node.goto] if node.goto else [])
+        ok = all(visit(t) for t in targets)
+        state[nid] = 2
+        return ok
+
+    return visit(sc.start)
+
+
+@pytest.mark.parametrize("sc", list(SCENARIOS.values()), ids=list(SCENARIOS))
+def test_course_scenario_meets_the_branching_standard(sc: Scenario):
+    best = engine.strongest_path(sc)
+    points = engine.decision_points(sc, best)
+    needed = 8 if sc.module == CAPSTONE else 4
+    assert len(points) >= needed, f"{sc.file}: strongest path has {len(points)} decision points, needs {needed}"
+    for node in sc.decision_nodes:
+        assert len(node.choices) >= 3, f"{sc.file}: node '{node.id}' offers {len(node.choices)} options, needs 3"
+        assert any(c.quality == "harmful" for c in node.choices), f"{sc.file}: node '{node.id}' has no harmful option"
+        assert all(len(c.feedback.split()) >= 12 for c in node.choices), f"{sc.file}: feedback at '{node.id}' is too thin"
+    kinds = {n.ending.kind for n in sc.nodes.values() if n.ending}
+    assert "growth" in kinds and kinds & {"withdrawal", "repair"}, f"{sc.file}: endings are {sorted(kinds)}"
+    assert _is_acyclic(sc), f"{sc.file}: the graph has a cycle; keep scenarios acyclic so every play ends"
+    assert len(sc.debrief_prompts) >= 2, f"{sc.file}: add debrief prompts"
+    assert sc.checklist, f"{sc.file}: add a live checklist for cohort play"
+    for ch in sc.characters.values():
+        assert ch.age is None or 18 <= ch.age <= 35, f"{sc.file}: {ch.name} is {ch.age}; mentees are 18 to 35"
+        assert ch.heritage, f"{sc.file}: {ch.name} needs a specific heritage"
+
+
+@pytest.mark.parametrize("sc", list(SCENARIOS.values()), ids=list(SCENARIOS))
+def test_course_scenario_tests_cover_strongest_and_a_harmful_path(sc: Scenario):
+    paths = [tuple(t.path) for t in sc.tests]
+    assert engine.strongest_path(sc) in paths, f"{sc.file}: add a test for the strongest path"
+    harmful = {c.id for n in sc.nodes.values() for c in n.choices if c.quality == "harmful"}
+    assert any(set(p) & harmful for p in paths), f"{sc.file}: add a test that takes a harmful option"
+
+
+def _notebook(module: str) -> dict:
+    return json.loads((REPO / "modules" / module / "module.ipynb").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_course_notebook_is_thin_clean_and_complete(module):
+    nb = _notebook(module)
+    code = [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).strip()
+            for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None
+               for c in nb["cells"] if c["cell_type"] == "code"), f"{module}: store the notebook without outputs"
+    for src in code:
+        assert NOTEBOOK_CALL.match(src), f"{module}: code cells hold one-line calls into widgets only, found:\n{src}"
+    played = {m.group(1) for src in code for m in [re.match(r'play\("scenarios/([\w-]+)\.yaml"\)', src)] if m}
+    own = {sc.id for sc in RESULT.scenarios if sc.module == module}
+    assert own <= played, f"{module}: scenarios not played in the notebook: {sorted(own - played)}"
+    for src in code:
+        for path in re.findall(r'"([\w./-]+\.yaml)"', src):
+            assert (REPO / "modules" / module / path).is_file(), f"{module}: notebook calls missing file {path}"
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for heading in ("Sources", "For facilitators"):
+        assert heading in text, f"{module}: notebook lacks a '{heading}' section"
+    assert re.search(r"\([A-Z][A-Za-z'’\- &.]+,? (19|20)\d\d[a-z]?\)", text), f"{module}: cite research as (Author Year)"
+
+
+def test_course_every_competency_is_taught_by_a_scenario():
+    scored = {comp for sc in SCENARIOS.values() for n in sc.nodes.values() for c in n.choices for comp in c.scores}
+    assert set(COURSE.competency_ids) <= scored
+
+
+def test_course_characters_are_varied():
+    heritages = [ch.heritage for sc in SCENARIOS.values() for ch in sc.characters.values() if ch.heritage]
+    assert len(set(heritages)) >= min(len(heritages), 12), "vary the mentees' heritages across the course"
+
+
+def test_course_never_uses_imposed_labels_in_mentor_options():
+    """The mentor's best words never impose labels such as 'hapa', 'half' or 'exotic' (CONTENT.md §D4)."""
+    label = re.compile(r"\b(hapa|half[- ]?(asian|japanese|chinese|korean|filipin[oa])|exotic)\b", re.I)
+    offenders = [f"{sc.file}:{c.id}" for sc in SCENARIOS.values() for n in sc.nodes.values() for c in n.choices
+                 if c.quality == "best" and label.search(c.text)]
+    assert offenders == []
+
+
+def test_course_files_are_found_where_the_notebooks_expect_them():
+    for module in MODULES:
+        folder: Path = REPO / "modules" / module
+        if (folder / "selfcheck.yaml").exists():
+            assert any(s.file.endswith(f"{module}/selfcheck.yaml") for s in RESULT.selfchecks)

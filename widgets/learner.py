@@ -1,0 +1,249 @@
+"""Who the learner is, where their progress file lives, and how much of each module they have done.
+
+Pure core (stdlib and PyYAML). Three places for the progress file, first match wins:
+
+1. ``$MENTOR_COURSE_PROGRESS``: an explicit file path (a mentor's own choice, or a test).
+2. ``$MENTOR_COURSE_DATA/progress/<learner>.json``: a shared server (``mentor-course serve`` sets
+   ``MENTOR_COURSE_DATA``). Every browser is a different learner, named by the page's ``learner``
+   query parameter (Voilà passes the query string to the kernel as ``QUERY_STRING``); without one, a
+   new pseudonymous id is made and the page shows a personal link to come back to.
+3. ``<course root>/.progress/progress.json``: one learner on their own machine.
+
+Only a pseudonymous id is stored, never a name unless the mentor adds one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+PROGRESS_ENV = "MENTOR_COURSE_PROGRESS"
+DATA_ENV = "MENTOR_COURSE_DATA"
+QUERY_ENV = "QUERY_STRING"
+QUERY_PARAM = "learner"
+LOCAL_DIR = ".progress"
+LOCAL_FILE = "progress.json"
+
+#: Lower-case letters, digits and hyphens: safe as a file name and in a URL, never a path.
+LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{5,62}[a-z0-9]$")
+#: No 0/o, 1/l/i: a mentor may copy the id by hand from a printed link.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_learner_id() -> str:
+    """A pseudonymous id, e.g. ``mentor-k7qz3v9mwd2x``: 12 characters from 31, about 59 bits, so one
+    learner's link cannot be guessed from another's."""
+    return "mentor-" + "".join(secrets.choice(_ALPHABET) for _ in range(12))
+
+
+def is_learner_id(value: str) -> bool:
+    return bool(LEARNER_ID.match(value or ""))
+
+
+def learner_from_query(query: str) -> str | None:
+    """The ``learner`` parameter of a URL query string (``a=1&learner=x``), or None."""
+    values = parse_qs((query or "").lstrip("?"), keep_blank_values=True).get(QUERY_PARAM)
+    return values[0].strip() if values else None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where this learner's progress lives and how it was decided.
+
+    ``mode`` is ``explicit``, ``shared`` or ``local``. ``generated`` is true when a new id was made
+    for a shared server (the page must show the personal link). ``note`` explains anything odd,
+    for instance a link whose learner id was not valid.
+    """
+
+    path: Path
+    learner: str
+    mode: str
+    generated: bool = False
+    note: str = ""
+
+
+def resolve_location(env: Mapping[str, str], course_root: Path | None, cwd: Path,
+                     *, new_id: str | None = None) -> Location:
+    """Decide where progress is saved, from the environment (see the module docstring)."""
+    explicit = env.get(PROGRESS_ENV, "").strip()
+    if explicit:
+        return Location(Path(explicit).expanduser(), new_id or new_learner_id(), "explicit")
+    data = env.get(DATA_ENV, "").strip()
+    if data:
+        asked = learner_from_query(env.get(QUERY_ENV, ""))
+        note = ""
+        if asked and is_learner_id(asked):
+            learner, generated = asked, False
+        else:
+            learner, generated = new_id or new_learner_id(), True
+            if asked:
+                note = ("The learner id in this page's link is not valid (ids use letters, digits and hyphens), "
+                        "so a new one was made.")
+        return Location(Path(data).expanduser() / "progress" / f"{learner}.json", learner, "shared", generated, note)
+    base = course_root if course_root is not None else cwd
+    return Location(base / LOCAL_DIR / LOCAL_FILE, new_id or new_learner_id(), "local")
+
+
+# --------------------------------------------------------------------------------------------------
+# What a module holds, read cheaply (ids and titles only, no validation)
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    id: str
+    title: str
+    file: str
+
+
+@dataclass(frozen=True)
+class ModuleInventory:
+    """The ids a module's progress is measured against."""
+
+    module: str
+    title: str = ""
+    scenarios: tuple[ScenarioInfo, ...] = ()
+    questions: tuple[str, ...] = ()
+    prompts: tuple[str, ...] = ()
+
+
+def _quick_yaml(path: Path) -> Any:
+    """Parse YAML for ids only; a broken file counts as empty (the widget for it reports the error)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _ids(items: Any) -> tuple[str, ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
+
+
+def module_inventory(module_dir: Path, title: str = "") -> ModuleInventory:
+    """Scenario ids and titles, self-check question ids and reflection prompt ids of a module folder."""
+    scenarios = []
+    for f in sorted((module_dir / "scenarios").glob("*.yaml")):
+        data = _quick_yaml(f)
+        if isinstance(data, dict):
+            sid = data.get("id") if isinstance(data.get("id"), str) else f.stem
+            scenarios.append(ScenarioInfo(sid, str(data.get("title") or sid), f"scenarios/{f.name}"))
+    sc_data = _quick_yaml(module_dir / "selfcheck.yaml") if (module_dir / "selfcheck.yaml").is_file() else None
+    rf_data = _quick_yaml(module_dir / "reflection.yaml") if (module_dir / "reflection.yaml").is_file() else None
+    return ModuleInventory(
+        module=module_dir.name,
+        title=title,
+        scenarios=tuple(scenarios),
+        questions=_ids(sc_data.get("questions")) if isinstance(sc_data, dict) else (),
+        prompts=_ids(rf_data.get("prompts")) if isinstance(rf_data, dict) else (),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Completion
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScenarioStatus:
+    id: str
+    title: str
+    state: str  # "not started" | "in progress" | "finished"
+    endings: tuple[str, ...] = ()  # ending node ids reached, in the order first reached
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    """How much of one module a learner has done. A part with nothing in it does not count."""
+
+    module: str
+    title: str
+    scenarios: tuple[ScenarioStatus, ...] = ()
+    questions_total: int = 0
+    questions_answered: int = 0
+    questions_correct: int = 0
+    prompts_total: int = 0
+    prompts_drafted: int = 0
+    parts: tuple[tuple[str, bool], ...] = field(default_factory=tuple)
+
+    @property
+    def parts_done(self) -> int:
+        return sum(1 for _, done in self.parts if done)
+
+    @property
+    def state(self) -> str:
+        """``done``, ``in progress`` or ``not started``."""
+        if self.parts and self.parts_done == len(self.parts):
+            return "done"
+        started = (any(s.state != "not started" for s in self.scenarios) or self.questions_answered
+                   or self.prompts_drafted)
+        return "in progress" if started else "not started"
+
+
+def module_status(inv: ModuleInventory, doc: Mapping[str, Any]) -> ModuleStatus:
+    """Compare a module's inventory with a progress document."""
+    scenarios = []
+    for info in inv.scenarios:
+        entry = doc.get("scenarios", {}).get(f"{inv.module}/{info.id}", {})
+        endings = tuple(dict.fromkeys(r["ending"] for r in entry.get("runs", ())))
+        if endings:
+            state = "finished"
+        elif entry.get("history") or entry.get("acknowledged"):
+            state = "in progress"
+        else:
+            state = "not started"
+        scenarios.append(ScenarioStatus(info.id, info.title, state, endings))
+    answers = doc.get("selfchecks", {}).get(inv.module, {})
+    answered = [q for q in inv.questions if q in answers]
+    drafts = doc.get("drafts", {}).get(inv.module, {})
+    drafted = [p for p in inv.prompts if drafts.get(p, {}).get("text", "").strip()]
+    parts: list[tuple[str, bool]] = []
+    if inv.scenarios:
+        parts.append(("scenarios", all(s.state == "finished" for s in scenarios)))
+    if inv.questions:
+        parts.append(("self-check", len(answered) == len(inv.questions)))
+    if inv.prompts:
+        parts.append(("reflection", len(drafted) == len(inv.prompts)))
+    return ModuleStatus(
+        module=inv.module, title=inv.title or inv.module, scenarios=tuple(scenarios),
+        questions_total=len(inv.questions), questions_answered=len(answered),
+        questions_correct=sum(1 for q in answered if answers[q].get("correct")),
+        prompts_total=len(inv.prompts), prompts_drafted=len(drafted), parts=tuple(parts),
+    )
+
+
+def course_status(modules: Iterable[ModuleInventory], doc: Mapping[str, Any]) -> list[ModuleStatus]:
+    return [module_status(inv, doc) for inv in modules]
+
+
+def environment() -> dict[str, str]:
+    """The variables :func:`resolve_location` reads, from this process."""
+    return {k: os.environ[k] for k in (PROGRESS_ENV, DATA_ENV, QUERY_ENV) if k in os.environ}
+
+
+__all__ = [
+    "DATA_ENV",
+    "PROGRESS_ENV",
+    "QUERY_PARAM",
+    "Location",
+    "ModuleInventory",
+    "ModuleStatus",
+    "ScenarioInfo",
+    "ScenarioStatus",
+    "course_status",
+    "environment",
+    "is_learner_id",
+    "learner_from_query",
+    "module_inventory",
+    "module_status",
+    "new_learner_id",
+    "resolve_location",
+]
