@@ -38,10 +38,12 @@ def big_scenario(nodes: int) -> str:
              "competencies: [validation]", "characters: {mei: {name: Mei}}", "start: n0", "nodes:"]
     for i in range(nodes - 2):
         nxt = f"n{i + 1}" if i < nodes - 3 else "good"
+        option = ("      - {{id: {q}{i}, text: {q} {i}, quality: {quality}, scores: {{validation: {s}}}, "
+                  "feedback: Why., goto: {to}}}")
         lines += [f"  n{i}:", "    lines: [{speaker: mei, text: 'Hello again.'}]", "    choices:",
-                  f"      - {{id: b{i}, text: Best {i}, quality: best, scores: {{validation: 2}}, feedback: Good., goto: {nxt}}}",
-                  f"      - {{id: m{i}, text: Mixed {i}, quality: mixed, scores: {{validation: 0}}, feedback: Hmm., goto: {nxt}}}",
-                  f"      - {{id: h{i}, text: Harm {i}, quality: harmful, scores: {{validation: -2}}, feedback: No., goto: bad}}"]
+                  option.format(q="b", i=i, quality="best", s=2, to=nxt),
+                  option.format(q="m", i=i, quality="mixed", s=0, to=nxt),
+                  option.format(q="h", i=i, quality="harmful", s=-2, to="bad")]
     lines += ["  good: {ending: {kind: growth, title: Good, text: Good.}}",
               "  bad: {ending: {kind: withdrawal, title: Bad, text: Bad.}}"]
     return "\n".join(lines) + "\n"
