@@ -184,6 +184,32 @@ class CourseContent:
 #: Extra kinds (assessment, rubric, ...) register a checker here: kind -> (path, course) -> (model, errors).
 EXTRA_KINDS: dict[str, Callable[[Path, Course | None], tuple[Any, list[ContentError]]]] = {}
 
+#: Modules that register further content kinds when imported (kept light: no Jupyter imports).
+PLUGINS = ("widgets.grading.rubric", "widgets.outcomes.content")
+
+
+def register_kind(kind: str, tag: str, schema_file: str, build: Builder,
+                  check: Checker | None = None) -> None:
+    """Teach the validator a new kind of YAML file.
+
+    ``schema_file`` lives in ``widgets/content/schemas/``; ``build(data, file)`` makes the model;
+    ``check(src, model, course, folder_module)`` yields semantic errors. After this, ``check_file``,
+    ``check_paths`` and ``mentor-course validate`` handle files whose ``schema:`` tag starts ``tag/``.
+    """
+    KINDS[kind] = (tag, schema_file)
+    _BUILD[kind] = (build, check)
+
+
+def _load_plugins() -> None:
+    from importlib import import_module
+
+    for name in PLUGINS:
+        try:
+            import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not name.startswith(exc.name):
+                raise
+
 
 def _yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[ContentError]]:
     files: list[Path] = []
@@ -201,6 +227,7 @@ def _yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[ContentError]]:
 
 def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None = None) -> CourseContent:
     """Validate files and folders (default: the whole course) and cross-check them as a course."""
+    _load_plugins()
     root = root or find_root()
     targets = [Path(p) for p in paths] if paths else ([root / "modules"] if root else [])
     out = CourseContent()
@@ -243,8 +270,10 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
         model, errs = check_file(f, kind, None if kind == "course" else out.course, display=shown, source=parsed)
         out.errors += errs
         if model is not None:
-            {"scenario": out.scenarios, "selfcheck": out.selfchecks, "reflection": out.reflections,
-             "course": []}[kind].append(model)
+            buckets = {"scenario": out.scenarios, "selfcheck": out.selfchecks, "reflection": out.reflections,
+                       "course": []}
+            bucket = buckets[kind] if kind in buckets else out.others.setdefault(kind, [])
+            bucket.append(model)
 
     # Course-wide: every declared competency is scored by some scenario (only when checking it all).
     whole_course = not paths or (root is not None and any(p.resolve() == (root / "modules").resolve() for p in targets))

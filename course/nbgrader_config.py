@@ -1,0 +1,48 @@
+"""nbgrader configuration for the course's reflection assignments (docs/trainers.md walks through it).
+
+nbgrader reads this file when a command runs in this folder (``cd course && nbgrader ...``); the
+``mentor-course grading`` commands read it too, so both agree on the gradebook and the folders.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader's config loader
+
+#: One id for the course everywhere: the exchange, the gradebook, the feedback.
+c.CourseDirectory.course_id = "mixed-heritage-mentoring"
+
+#: This folder is the course root, wherever nbgrader is started from.
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+
+#: The gradebook: SQLite beside this file by default. Several trainers grading at once share a
+#: PostgreSQL database instead: export MENTOR_COURSE_GRADEBOOK_URL=postgresql+psycopg://user@host/db
+c.CourseDirectory.db_url = os.environ.get("MENTOR_COURSE_GRADEBOOK_URL") or (
+    "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+)
+
+#: Never copy text files paired with a notebook (jupytext .py/.md/...) into a release or a submission:
+#: they would carry the solutions and hidden tests that generate_assignment removes from the notebook.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+    "*.py", "*.md", "*.markdown", "*.Rmd", "*.qmd", "*.myst", "*.mystnb", "*.R", "*.jl",
+]
+
+#: What a mentor sees in place of an answer or a knowledge-check letter (widgets/grading/notebooks.py
+#: ANSWER_STUB and CODE_STUB; a test keeps them equal).
+c.ClearSolutions.text_stub = "Write your answer here, in place of this line."
+c.ClearSolutions.code_stub = {"python": '""  # type the letter(s) of your choice between these quotes'}
+
+#: A mentor who deletes an answer cell still gets it graded: nbgrader puts it back (empty, marked 0,
+#: with a note) and the grading view shows whatever the mentor wrote elsewhere in the notebook.
+c.OverwriteCells.add_missing_cells = True
+
+#: Binder or email (no exchange): `nbgrader zip_collect <assignment>` files notebooks saved as
+#: course/downloaded/<assignment>/archive/<mentor-id>_<assignment>.ipynb; `mentor-course grading import`
+#: does the same with checks, safe mentor ids and no overwriting.
+c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*[/\\](?P<student_id>[A-Za-z0-9][A-Za-z0-9._-]*)_(?P<file_id>\d\d-[a-z0-9-]+-reflection)(?: ?\(\d+\))?\.ipynb$"
+)
+
+#: Knowledge checks run in a second or two; anything longer is a stuck kernel.
+c.ExecutePreprocessor.timeout = 60

@@ -1,0 +1,166 @@
+"""The course's landing page: every module in order, with its minutes and objectives, each linked to its page.
+
+Pure: takes the validated :class:`Course` and what exists on disk (``discover`` finds that), returns
+HTML. Every text from YAML is escaped with :func:`html.escape` and every path segment is URL-quoted, so a
+title such as ``"What are you?" <and more>`` is shown, never interpreted. The served page needs no
+kernel, so it appears at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+
+from widgets.content.models import Course, ModuleInfo
+
+MODULE_NOTEBOOK = "module.ipynb"
+
+
+@dataclass(frozen=True)
+class LiveApp:
+    """One of the live role-play apps under ``modules/live/``."""
+
+    path: str  # relative to modules/, with forward slashes
+    title: str
+    description: str
+
+
+#: The live apps, in the order the landing page lists them; each is linked once its notebook exists.
+LIVE_APPS: tuple[LiveApp, ...] = (
+    LiveApp("live/facilitator.ipynb", "Facilitator console",
+            "Open a live room for a scenario, let a cohort join with a code, run the votes and the debrief."),
+    LiveApp("live/participant.ipynb", "Join a live room",
+            "Join a room with the code your facilitator gives you, and play your part."),
+)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What exists on disk: module ids that have a notebook, and the live apps that exist."""
+
+    modules: frozenset[str]
+    live_apps: tuple[LiveApp, ...]
+
+
+def discover(course: Course, modules_dir: Path) -> Availability:
+    """Look on disk for each module's notebook and for the live apps."""
+    have = frozenset(m.id for m in course.modules if (modules_dir / m.id / MODULE_NOTEBOOK).is_file())
+    live = tuple(app for app in LIVE_APPS if (modules_dir / app.path).is_file())
+    return Availability(have, live)
+
+
+def notebook_href(path: str, prefix: str) -> str:
+    """A link to a notebook ``path`` (relative to modules/), URL-quoted segment by segment."""
+    return prefix + "/".join(quote(part) for part in path.split("/"))
+
+
+def _minutes(n: int) -> str:
+    return f"About {n} minutes" if n != 1 else "About 1 minute"
+
+
+def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str) -> str:
+    title = escape(m.title)
+    heading_id = f"module-{escape(m.id)}"
+    if available:
+        href = escape(notebook_href(f"{m.id}/{MODULE_NOTEBOOK}", prefix))
+        heading = f'<a href="{href}">{title}</a>'
+        status = ""
+    else:
+        heading = title
+        status = '<p class="status">Not available yet.</p>'
+    objectives = "".join(f"<li>{escape(o)}</li>" for o in m.objectives)
+    return (
+        f'<li class="module">'
+        f'<h3 id="{heading_id}"><span class="number">Module {number}.</span> {heading}</h3>'
+        f'<p class="minutes">{_minutes(m.minutes)}</p>{status}'
+        f'<p class="objectives-intro">By the end of it you will be able to:</p>'
+        f'<ul class="objectives">{objectives}</ul>'
+        "</li>"
+    )
+
+
+def _live_section(apps: Iterable[LiveApp], prefix: str) -> str:
+    items = "".join(
+        f'<li><a href="{escape(notebook_href(app.path, prefix))}">{escape(app.title)}</a>'
+        f"<p>{escape(app.description)}</p></li>"
+        for app in apps
+    )
+    if not items:
+        return ""
+    return (
+        '<section aria-labelledby="live-heading"><h2 id="live-heading">Live role-plays</h2>'
+        f'<ul class="live">{items}</ul></section>'
+    )
+
+
+STYLE = """
+:root { color-scheme: light dark; --bg: #ffffff; --fg: #1f1f1f; --muted: #4a4a4a; --link: #0b57a4;
+  --card: #f5f7fa; --border: #c4c9d0; --focus: #b35900; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #121416; --fg: #ececec; --muted: #c2c2c2; --link: #8cc4ff; --card: #1d2125;
+    --border: #50575f; --focus: #ffb870; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+.skip { position: absolute; left: -999px; }
+.skip:focus { left: 1rem; top: 1rem; background: var(--bg); padding: .5rem; z-index: 1; }
+header, main, footer { max-width: 52rem; margin: 0 auto; padding: 1rem 1.25rem; }
+h1 { font-size: 1.9rem; line-height: 1.25; margin: 1.5rem 0 .5rem; }
+h2 { font-size: 1.35rem; margin: 2rem 0 .75rem; }
+h3 { font-size: 1.15rem; margin: 0 0 .25rem; }
+.number { color: var(--muted); font-weight: normal; }
+a { color: var(--link); text-underline-offset: .15em; }
+a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+ol.modules, ul.live { list-style: none; padding: 0; margin: 0; }
+li.module, ul.live > li { background: var(--card); border: 1px solid var(--border); border-radius: 6px;
+  padding: 1rem 1.25rem; margin: 0 0 1rem; }
+.minutes, .status, .objectives-intro, footer { color: var(--muted); margin: .25rem 0; }
+.status { font-style: italic; }
+ul.objectives { margin: .25rem 0 0; padding-left: 1.25rem; }
+"""
+
+
+def landing_html(course: Course, available: Availability, *, prefix: str = "voila/render/",
+                 standalone: bool = True) -> str:
+    """The landing page. ``prefix`` is prepended to notebook paths (relative to modules/) in links.
+
+    ``standalone`` gives a whole document (for `mentor-course serve`); otherwise a fragment to display in
+    a notebook (the Binder landing page), without styles that a notebook would not keep.
+    """
+    modules = "".join(_module_item(i, m, m.id in available.modules, prefix)
+                      for i, m in enumerate(course.modules, start=1))
+    total = sum(m.minutes for m in course.modules)
+    summary = f"<p>{escape(course.summary)}</p>" if course.summary else ""
+    body = (
+        f'<section aria-labelledby="modules-heading"><h2 id="modules-heading">Modules</h2>'
+        f"<p>{len(course.modules)} modules, about {round(total / 60)} hours in all. "
+        "Take them in order.</p>"
+        f'<ol class="modules">{modules}</ol></section>'
+        f"{_live_section(available.live_apps, prefix)}"
+    )
+    if not standalone:
+        return f'<div class="mentor-course-landing"><h1>{escape(course.title)}</h1>{summary}{body}</div>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(course.title)}</title><style>{STYLE}</style></head><body>"
+        '<a class="skip" href="#main">Skip to the modules</a>'
+        f"<header><h1>{escape(course.title)}</h1>{summary}</header>"
+        f'<main id="main">{body}</main>'
+        "<footer><p>Each module opens in its own page and starts its own session; "
+        "closing the page ends it.</p></footer>"
+        "</body></html>\n"
+    )
+
+
+def problem_html(title: str, message: str) -> str:
+    """A plain page for when the course manifest cannot be read: what is wrong, never a traceback."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f'<main id="main"><h1>{escape(title)}</h1><p>{escape(message)}</p></main></body></html>\n'
+    )

@@ -1,0 +1,130 @@
+"""The scenario player: one AnyWidget whose ``props`` trait is set from :func:`props_for`.
+
+The browser renders ``props`` and sends back what the mentor did (``continue``, ``choose``,
+``restart``, ``back``) as a custom message; it never decides branching. Each action sets ``props``
+once (one message), then saves the event, so the feedback is on its way before the disk is touched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from widgets import engine
+from widgets.content.models import Scenario
+from widgets.progress import make_event, scenario_key
+from widgets.ui.player_props import props_for
+from widgets.ui.session import Session
+
+HERE = Path(__file__).parent
+
+
+def _resume(sc: Scenario, history: list[str]) -> tuple[engine.PlayState, str]:
+    """Replay saved choices as far as they still fit the scenario (an author may have changed it)."""
+    st = engine.start(sc)
+    for n, cid in enumerate(history):
+        try:
+            st = engine.choose(sc, st, cid).state
+        except engine.InvalidChoice:
+            return st, (f"This scenario has changed since you last played it; you are back at your choice "
+                        f"{n + 1}, the last point that still exists.")
+    return st, ""
+
+
+class ScenarioView(anywidget.AnyWidget):
+    """Plays one scenario, saving every step to the learner's progress."""
+
+    _esm = HERE / "scenario_view.js"
+    _css = HERE / "course.css"
+    props = traitlets.Dict(help="Everything the view shows; see widgets.ui.player_props.props_for.").tag(sync=True)
+
+    def __init__(self, scenario: Scenario, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.session = session
+        self.key = scenario_key(scenario.module, scenario.id)
+        self.titles = session.competency_titles()
+        self.seq = 0
+        self._load_from_progress()
+        self.on_msg(self._on_msg)
+        session.subscribe(self._on_progress)
+
+    # ------------------------------------------------------------------ state
+    def _saved(self) -> dict[str, Any]:
+        return self.session.doc.get("scenarios", {}).get(self.key, {})
+
+    def _load_from_progress(self) -> None:
+        saved = self._saved()
+        self.state, notice = _resume(self.scenario, list(saved.get("history", [])))
+        self.acknowledged = bool(saved.get("acknowledged")) or bool(self.state.history)
+        self._render(notice=" ".join(n for n in (notice, *self.session.notices) if n), error=self.session.error)
+
+    def _render(self, *, focus: str = "", notice: str = "", error: str = "") -> None:
+        self.props = props_for(self.scenario, self.state, acknowledged=self.acknowledged, titles=self.titles,
+                               seq=self.seq, focus=focus, notice=notice, error=error)
+
+    def _on_progress(self, reason: str) -> None:
+        if reason == "import":
+            self._load_from_progress()
+
+    # ------------------------------------------------------------------ actions
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        try:
+            self.handle(content)
+        except Exception as exc:  # never a traceback in the page
+            self._render(error=f"Something went wrong: {exc}")
+
+    def handle(self, content: dict[str, Any]) -> None:
+        """Apply one action from the browser (also what tests call)."""
+        action = content.get("action")
+        if action == "continue":
+            self.acknowledged = True
+            self.seq += 1
+            self._render(focus="start")
+            self._save(make_event("scenario.acknowledge", scenario=self.key))
+        elif action == "choose":
+            self._choose(str(content.get("choice", "")), content.get("at"))
+        elif action == "restart":
+            self.state = engine.start(self.scenario)
+            self.seq += 1
+            self._render(focus="start")
+            self._save(make_event("scenario.position", scenario=self.key, history=[]))
+        elif action == "back":
+            if self.state.history:
+                self.state = engine.replay(self.scenario, self.state.history[:-1])
+                self.seq += 1
+                self._render(focus="choices")
+                self._save(make_event("scenario.position", scenario=self.key, history=list(self.state.history)))
+
+    def choose(self, choice_id: str) -> None:
+        """Take ``choice_id`` now (the same path a click takes)."""
+        self.handle({"action": "choose", "choice": choice_id, "at": len(self.state.history)})
+
+    def _choose(self, choice_id: str, at: Any) -> None:
+        if at is not None and at != len(self.state.history):
+            return  # a second click that arrived after the first had moved on
+        try:
+            step = engine.choose(self.scenario, self.state, choice_id)
+        except engine.InvalidChoice:
+            return
+        self.state = step.state
+        self.seq += 1
+        ended = engine.ending(self.scenario, self.state)
+        self._render(focus="ending" if ended else "feedback")
+        extra = {}
+        if ended is not None:
+            extra["ended"] = {"ending": self.state.node_id, "totals": engine.totals(self.scenario, self.state)}
+        self._save(make_event("scenario.position", scenario=self.key, history=list(self.state.history), **extra))
+
+    def _save(self, event: dict[str, Any]) -> None:
+        problem = self.session.record(event)
+        if problem:
+            self._render(error=problem)
+
+
+__all__ = ["ScenarioView"]

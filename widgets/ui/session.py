@@ -1,0 +1,174 @@
+"""The kernel's learner session: one progress file, the course manifest, and cached content.
+
+Every widget on a page shares one session, so a pseudonymous learner id made for a shared server is
+made once per kernel, and the module header hears about a choice made in the player. No ipywidgets
+here: views subscribe with plain callbacks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from widgets import learner as learner_mod
+from widgets.content.errors import ContentInvalid
+from widgets.content.loader import check_file, display_path, find_root, folder_module
+from widgets.content.models import Course
+from widgets.progress import ProgressError, ProgressFile, ProgressTooNew
+
+Listener = Callable[[str], None]
+
+
+def _wait_for_voila_request(env: dict[str, str]) -> None:
+    """In a preheated Voilà kernel the notebook runs before anyone asked for the page, so the query
+    string (the learner id) arrives later; Voilà's helper blocks until it does."""
+    if os.environ.get("VOILA_PREHEAT") == "True" and learner_mod.QUERY_ENV not in os.environ:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+
+
+class Session:
+    """Progress, course and content for this kernel (see :func:`get_session`)."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.cwd = cwd
+        self.root = find_root(cwd)
+        self.location = learner_mod.resolve_location(env, self.root, cwd)
+        self.store = ProgressFile(self.location.path, self.location.learner)
+        self.error = ""  # set when progress cannot be saved at all (a too-new file)
+        self._listeners: list[Listener] = []
+        self._course: Course | None = None
+        self._course_key: tuple[Any, ...] | None = None
+        self._content: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+        try:
+            self.store.load()
+        except ProgressTooNew as exc:
+            self.error = str(exc)
+        except (OSError, ProgressError) as exc:
+            self.error = f"Your progress cannot be read from {self.location.path}: {exc}"
+
+    # ----------------------------------------------------------------------------- progress
+    @property
+    def doc(self) -> dict[str, Any]:
+        return self.store.doc
+
+    @property
+    def notices(self) -> list[str]:
+        notes = list(self.store.notices)
+        if self.location.note:
+            notes.insert(0, self.location.note)
+        return notes
+
+    def record(self, event: dict[str, Any]) -> str:
+        """Save one event; return an error message for the learner, or "" when it was saved."""
+        if self.error:
+            return self.error + " Nothing more is saved until then."
+        try:
+            self.store.record(event)
+        except ProgressTooNew as exc:
+            self.error = str(exc)
+            return self.error
+        except (OSError, ProgressError) as exc:
+            return (f"Your last step could not be saved to {self.location.path} ({exc}). "
+                    "Download your progress from the module header to keep a copy.")
+        self.notify("event")
+        return ""
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def notify(self, reason: str) -> None:
+        """Tell every view the progress changed: ``event`` (a step anywhere) or ``import``."""
+        for listener in list(self._listeners):
+            try:
+                listener(reason)
+            except Exception:  # a broken view must not stop saving or other views
+                continue
+
+    # ----------------------------------------------------------------------------- content
+    def course(self) -> Course | None:
+        """The course manifest, re-read when it changes; None outside a course or when it is broken
+        (a scenario still plays, with competency ids as titles)."""
+        if self.root is None:
+            return None
+        path = self.root / "modules" / "course.yaml"
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        key = (st.st_mtime_ns, st.st_size)
+        if key != self._course_key:
+            model, _ = check_file(path, "course", display=display_path(path, self.root))
+            self._course, self._course_key = model, key
+        return self._course
+
+    def competency_titles(self) -> dict[str, str]:
+        course = self.course()
+        return {c.id: c.title for c in course.competencies} if course else {}
+
+    def resolve(self, path: str | Path) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.cwd / p
+
+    def load(self, path: str | Path, kind: str) -> Any:
+        """A validated model of ``kind`` from ``path`` (cached until the file changes), or
+        :class:`ContentInvalid` with every problem located."""
+        full = self.resolve(path)
+        key = (str(full), kind)
+        try:
+            st = full.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = (0, 0)
+        cached = self._content.get(key)
+        if cached and cached[0] == stamp and stamp != (0, 0):
+            return cached[1]
+        model, errors = check_file(full, kind, self.course(), display=display_path(full, self.root))
+        if errors:
+            raise ContentInvalid(errors)
+        self._content[key] = (stamp, model)
+        return model
+
+    def module_id(self, given: str | None = None) -> str | None:
+        """The module a notebook belongs to: given, or from the working folder ``modules/<id>/``."""
+        if given:
+            return given
+        return folder_module(self.cwd / "x")
+
+    def module_dir(self, module_id: str) -> Path | None:
+        if self.root is not None and (self.root / "modules" / module_id).is_dir():
+            return self.root / "modules" / module_id
+        if self.cwd.name == module_id:
+            return self.cwd
+        return None
+
+    def show_path(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+
+_SESSIONS: dict[tuple[Any, ...], Session] = {}
+
+
+def get_session() -> Session:
+    """The session for this kernel's working folder and environment (a new one if either changed,
+    which only tests do)."""
+    env = learner_mod.environment()
+    if learner_mod.DATA_ENV in env and learner_mod.PROGRESS_ENV not in env:
+        _wait_for_voila_request(env)
+        env = learner_mod.environment()
+    cwd = Path.cwd().resolve()
+    key = (str(cwd), tuple(sorted(env.items())), os.environ.get("MENTOR_COURSE_ROOT", ""))
+    if key not in _SESSIONS:
+        _SESSIONS[key] = Session(cwd, env)
+    return _SESSIONS[key]
+
+
+def reset_sessions() -> None:
+    """Forget every session, as a kernel restart would (tests use this)."""
+    _SESSIONS.clear()
+
+
+__all__ = ["Session", "get_session", "reset_sessions"]
