@@ -42,6 +42,8 @@ class ServeSettings:
     data_dir: Path
     host: str = "127.0.0.1"
     port: int = 8866
+    #: URL prefix, for a server behind a proxy at a path; always starts and ends with "/".
+    base_url: str = "/"
     #: Kernels started ahead of visitors, per module notebook; each has already run its notebook, so a
     #: page arrives rendered. 0 turns preheating off.
     pool_size: int = 1
@@ -88,7 +90,7 @@ def voila_config(s: ServeSettings) -> dict[str, dict[str, Any]]:
     voila: dict[str, Any] = {
         "ip": s.host,
         "port": s.port,
-        "port_retries": 0,
+        "base_url": s.base_url,
         "open_browser": False,
         "root_dir": str(s.modules_dir),
     }

@@ -1,0 +1,204 @@
+"""The standalone Voilà app behind `mentor-course serve`.
+
+:class:`CourseVoila` is Voilà's own app (``voila.app.Voila``) with the course's landing page on ``/``
+and the handler changes from :mod:`widgets.serving.handlers`. Everything tunable comes from
+:class:`~widgets.serving.settings.ServeSettings` through ordinary traitlets configuration.
+
+The standalone app, never the Jupyter server extension: it forwards only widget messages to kernels,
+so a visitor cannot run code on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import tempfile
+from collections.abc import Callable
+from glob import glob
+from pathlib import Path
+from typing import Any
+
+import tornado.ioloop
+import tornado.web
+from jupyter_core.utils import run_sync
+from jupyter_server.utils import url_path_join
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from traitlets.config import Config
+from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+from widgets.serving.handlers import (
+    LandingHandler,
+    NoDelayKernelWebsocketHandler,
+    TreeRedirectHandler,
+    XsrfCookieVoilaHandler,
+)
+from widgets.serving.settings import ServeSettings, voila_config
+
+#: Where the package's Voilà template lives (``voila/templates/mentor-course`` below it).
+SHARE_DIR = Path(__file__).resolve().parent / "share" / "jupyter"
+
+Route = tuple[Any, ...]
+
+
+class PatchNotApplied(RuntimeError):
+    """A change the course makes to Voilà found nothing to change: Voilà moved on; see docs/serving.md."""
+
+
+def _route_class(route: Route) -> Any:
+    return route[1]
+
+
+def use_course_templates() -> None:
+    """Put the package's templates on the Jupyter data path, where Voilà looks them up (at start and
+    per request). Idempotent."""
+    share = str(SHARE_DIR)
+    parts = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if share not in parts:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([share, *parts])
+
+
+def immutable_asset_urls(labextension_paths: list[str], server_url: str) -> list[str]:
+    """URL prefixes of lab-extension ``static/`` folders: webpack names every file in them by a hash of
+    its content, so a browser may keep them for a year without asking again."""
+    urls = set()
+    for root in labextension_paths:
+        for static in glob(os.path.join(root, "**", "static"), recursive=True):
+            rel = Path(os.path.relpath(static, root)).as_posix()
+            urls.add(url_path_join(server_url, "voila/labextensions", rel) + "/")
+    return sorted(urls)
+
+
+class CourseVoila(Voila):
+    """Voilà's standalone app serving ``modules/`` with the course's settings."""
+
+    name = "mentor-course-serve"
+
+    def __init__(self, course_settings: ServeSettings, **kwargs: Any) -> None:
+        config = Config(voila_config(course_settings))
+        super().__init__(config=config, **kwargs)
+        self.course_settings = course_settings
+        self._sockets: list[socket.socket] = []
+
+    # -- handlers ---------------------------------------------------------------------------------
+
+    def init_handlers(self) -> list:
+        """Voilà's routes, with the course's replacements; raises :class:`PatchNotApplied` if Voilà no
+        longer has a route one of them replaces."""
+        return course_routes(super().init_handlers(), self.course_settings, self.server_url)
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def bind(self) -> None:
+        """Bind the listening socket first, so the real port (``--port 0`` picks a free one) is known
+        before preheated kernels are started: they are told the port to reach the app on."""
+        try:
+            self._sockets = bind_sockets(self.port, self.ip)
+        except OSError as exc:
+            raise OSError(exc.errno, f"cannot listen on {self.ip}:{self.port}: {exc.strerror}") from exc
+        self.port = self._sockets[0].getsockname()[1]
+
+    def prepare(self) -> None:
+        """Everything Voilà's ``start`` does except running the loop; then serve on the bound socket."""
+        if not self._sockets:
+            self.bind()
+        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
+        if self.course_settings.immutable_cache:
+            self.tornado_settings = {
+                **self.tornado_settings,
+                "static_immutable_cache": immutable_asset_urls(self.labextensions_path, self.server_url or "/"),
+            }
+        settings = self.init_settings()
+        self.app = tornado.web.Application(**settings)
+        self.app.settings.update(self.tornado_settings)
+        self.app.add_handlers(".*$", self.init_handlers())
+        HTTPServer(self.app).add_sockets(self._sockets)
+
+    @property
+    def url(self) -> str:
+        host = self.ip if self.ip not in ("", "0.0.0.0", "::") else socket.gethostname()
+        return f"http://{host}:{self.port}{self.base_url}"
+
+    def run(self) -> None:
+        """Serve until Ctrl-C or SIGTERM, then shut every kernel down and remove connection files."""
+        loop = asyncio.get_event_loop()
+        stop = loop.stop
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop)
+        try:
+            tornado.ioloop.IOLoop.current().start()
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop every kernel (the visitors' and the preheated ones) and remove the connection folder."""
+        run_sync(self.kernel_manager.shutdown_all)()
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
+
+
+def course_routes(routes: list[Route], s: ServeSettings, server_url: str) -> list[Route]:
+    """Voilà's directory-mode routes with the course's changes applied.
+
+    Each change names the Voilà class it expects to find; if Voilà stops using one, this raises rather
+    than serving quietly without the fix.
+    """
+    changes: list[tuple[str, Callable[[Route], bool], Callable[[Route], list[Route]]]] = []
+    modules_dir = s.modules_dir
+
+    def is_(cls: type) -> Callable[[Route], bool]:
+        return lambda r: _route_class(r) is cls
+
+    def replace_class(cls: type) -> Callable[[Route], list[Route]]:
+        return lambda r: [(r[0], cls, *r[2:])]
+
+    root = server_url if server_url.endswith("/") else server_url + "/"
+    changes.append(("landing page on /", lambda r: is_(TornadoVoilaTreeHandler)(r) and r[0] in (root, root.rstrip("/")),
+                    lambda r: [(r[0], LandingHandler, {"modules_dir": modules_dir})]))
+    changes.append(("file browser redirected", lambda r: is_(TornadoVoilaTreeHandler)(r) and "voila/tree" in r[0],
+                    lambda r: [(r[0], TreeRedirectHandler)]))
+    changes.append(("contents API removed", is_(VoilaContentsHandler), lambda r: []))
+    if s.xsrf_cookie:
+        changes.append(("xsrf cookie on pages", is_(TornadoVoilaHandler), replace_class(XsrfCookieVoilaHandler)))
+    if s.tcp_nodelay:
+        changes.append(("TCP_NODELAY on kernel websockets", is_(VoilaKernelWebsocketHandler),
+                        replace_class(NoDelayKernelWebsocketHandler)))
+
+    applied = {name: 0 for name, _, _ in changes}
+    out: list[Route] = []
+    for route in routes:
+        for name, matches, apply in changes:
+            if matches(route):
+                applied[name] += 1
+                out.extend(apply(route))
+                break
+        else:
+            out.append(route)
+    missing = [name for name, n in applied.items() if n == 0]
+    if missing:
+        raise PatchNotApplied(
+            "Voilà's routes no longer contain what mentor-course serve changes: " + "; ".join(missing)
+            + ". Check widgets/serving/app.py against the installed Voilà version.")
+    return out
+
+
+def build_app(s: ServeSettings) -> CourseVoila:
+    """A configured, bound app ready to :meth:`~CourseVoila.run` (Voilà's ``initialize`` + ``prepare``).
+
+    Sets the process environment the kernels inherit (data folder, course root, template path).
+    """
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(s.kernel_env())
+    use_course_templates()
+    app = CourseVoila(s)
+    app.initialize([])
+    app.prepare()
+    return app

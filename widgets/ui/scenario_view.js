@@ -1,0 +1,251 @@
+// The scenario player's view. It renders the `props` trait (built and escaped in Python by
+// widgets/ui/player_props.py) and sends back what the mentor did; it never decides branching.
+// Strings ending in `html` were escaped in Python; everything else goes in through textContent.
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "html") node.innerHTML = value;
+    else if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+let counter = 0;
+const uid = (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+function transcriptItem(entry, ids) {
+  if (entry.kind === "narration") {
+    return h("li", { className: "mc-entry mc-narration", "data-k": entry.k },
+      h("p", { className: "mc-sr-only", text: "Narration:" }), h("p", { html: entry.html }));
+  }
+  if (entry.kind === "line") {
+    return h("li", { className: "mc-entry mc-line", "data-k": entry.k },
+      h("p", { className: "mc-speaker", html: entry.name }),
+      h("div", { className: "mc-bubble", html: entry.html }));
+  }
+  if (entry.kind === "mentor") {
+    return h("li", { className: "mc-entry mc-mentor", "data-k": entry.k },
+      h("p", { className: "mc-speaker", text: "You said" }),
+      h("div", { className: "mc-bubble", html: entry.html }));
+  }
+  // feedback
+  const headId = uid("mc-fb");
+  const deltas = (entry.deltas || []).map((d) =>
+    h("li", { className: `mc-delta mc-delta-${d.direction}` },
+      h("span", { className: "mc-delta-points", text: d.text }), " ",
+      h("span", { text: d.title }),
+      h("span", { className: "mc-sr-only", text: ` (${d.direction})` })));
+  const item = h("li", {
+      className: `mc-entry mc-feedback mc-q-${entry.quality}`, "data-k": entry.k,
+      "data-testid": "feedback", "aria-labelledby": headId,
+    },
+    h("p", { className: "mc-fb-head", id: headId },
+      h("span", { className: "mc-icon", "aria-hidden": "true", text: entry.icon }), " ",
+      h("strong", { className: "mc-quality", text: entry.label }),
+      h("span", { className: "mc-sr-only", text: `, feedback on your choice ${entry.step}` })),
+    deltas.length
+      ? h("ul", { className: "mc-deltas", "aria-label": "Points for this choice" }, deltas)
+      : h("p", { className: "mc-deltas-none", text: "No change in points." }),
+    h("div", { className: "mc-fb-text", html: entry.html }));
+  if (entry.latest) ids.latestFeedback = item;
+  return item;
+}
+
+function endingSection(ending, send, ids) {
+  const headId = uid("mc-end");
+  const heading = h("h4", { id: headId, tabindex: "-1", className: "mc-ending-title", "data-testid": "ending-title" },
+    h("span", { className: "mc-eyebrow-inline", text: "Ending: " }), h("span", { html: ending.title }));
+  ids.ending = heading;
+  const rows = ending.totals.map((t) =>
+    h("tr", {}, h("th", { scope: "row", text: t.title }), h("td", { text: t.yours }), h("td", { text: t.strongest })));
+  const pathList = (items, withQuality) => h("ol", { className: "mc-path" }, items.map((c) =>
+    h("li", {},
+      h("span", { html: c.html }),
+      withQuality ? h("span", { className: `mc-path-q mc-q-${c.quality}` },
+        h("span", { "aria-hidden": "true", text: ` ${c.icon} ` }), h("span", { text: c.label })) : null)));
+  const comparison = ending.same_as_strongest
+    ? h("p", { className: "mc-same", text: "You took the strongest path: the best response at every point." })
+    : h("div", { className: "mc-paths" },
+        h("div", {}, h("h6", { text: "Your choices" }), pathList(ending.yours, true)),
+        h("div", {}, h("h6", { text: "The strongest path" }), pathList(ending.strongest, false),
+          h("p", { className: "mc-small" }, "It ends with: ", h("span", { html: ending.strongest_ending }))));
+  const debrief = ending.debrief.length
+    ? [h("h5", { text: "To think about" }), h("ul", { className: "mc-debrief" }, ending.debrief.map((p) => h("li", { html: p })))]
+    : [];
+  return h("section", { className: `mc-ending mc-end-${ending.kind}`, "aria-labelledby": headId, "data-testid": "ending" },
+    heading,
+    h("p", { className: "mc-kind" }, h("span", { text: "Kind of ending: " }), h("strong", { text: ending.kind_label })),
+    h("div", { className: "mc-ending-text", html: ending.html }),
+    h("h5", { text: "Your points" }),
+    h("div", { className: "mc-table-wrap" },
+      h("table", { className: "mc-totals", "data-testid": "totals" },
+        h("caption", { className: "mc-sr-only", text: "Points per competency: yours and the strongest path's" }),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Competency" }), h("th", { scope: "col", text: "You" }),
+          h("th", { scope: "col", text: "Strongest path" }))),
+        h("tbody", {}, rows))),
+    h("h5", { text: "Your path and the strongest path" }),
+    comparison,
+    ...debrief,
+    h("div", { className: "mc-actions" },
+      h("button", { type: "button", className: "mc-button mc-primary", "data-testid": "play-again",
+        onclick: () => send({ action: "restart" }), text: "Play again" }),
+      h("button", { type: "button", className: "mc-button", "data-testid": "different-path",
+        "aria-describedby": `${headId}-back`, onclick: () => send({ action: "back" }), text: "Try a different path" }),
+      h("p", { id: `${headId}-back`, className: "mc-small", text: "Go back to your last choice and choose another." })));
+}
+
+function render({ model, el }) {
+  const root = h("section", { className: "mc mc-player", "data-testid": "player" });
+  const live = h("div", { className: "mc-sr-only", "aria-live": "polite", "aria-atomic": "true", "data-testid": "announce" });
+  const head = h("div");
+  const notices = h("div");
+  const body = h("div");
+  root.append(head, notices, body, live);
+  el.append(root);
+
+  let lastSeq = null;
+  let shown = { history: null, phase: null, count: 0 };
+  let list = null;
+  let waiting = null;
+  let ids = {};
+
+  const send = (msg) => {
+    root.setAttribute("aria-busy", "true");
+    root.querySelectorAll("button").forEach((b) => b.setAttribute("aria-disabled", "true"));
+    clearTimeout(waiting);
+    waiting = setTimeout(() => {
+      notices.replaceChildren(h("p", { className: "mc-note", role: "status",
+        text: "Still waiting for the course to respond. If nothing happens, reload the page: your progress is saved." }));
+      root.querySelectorAll("button").forEach((b) => b.removeAttribute("aria-disabled"));
+    }, 8000);
+    model.send(msg);
+  };
+  const guarded = (fn) => (event) => {
+    if (event.currentTarget.getAttribute("aria-disabled") === "true") return;
+    fn(event);
+  };
+
+  function renderHead(p) {
+    if (head.dataset.title === p.title) return;
+    head.dataset.title = p.title;
+    const titleId = uid("mc-title");
+    root.setAttribute("aria-labelledby", titleId);
+    const cast = p.characters.length
+      ? h("ul", { className: "mc-cast", "aria-label": "Who is in this conversation" }, p.characters.map((c) =>
+          h("li", {}, h("strong", { html: c.name }), c.facts ? h("span", { html: ` (${c.facts})` }) : null,
+            c.context ? h("span", { html: `. ${c.context}` }) : null)))
+      : null;
+    head.replaceChildren(h("header", { className: "mc-head" },
+      h("p", { className: "mc-eyebrow", text: "Scenario" }),
+      h("h3", { id: titleId, className: "mc-title", html: p.title }),
+      h("p", { className: "mc-summary", html: p.summary }), cast));
+  }
+
+  function renderNotices(p) {
+    const items = [];
+    if (p.error) items.push(h("p", { className: "mc-alert", role: "alert", text: p.error }));
+    if (p.notice) items.push(h("p", { className: "mc-note", role: "status", text: p.notice }));
+    notices.replaceChildren(...items);
+  }
+
+  function renderWarning(p) {
+    const headId = uid("mc-cw");
+    const button = h("button", { type: "button", className: "mc-button mc-primary", "data-testid": "continue",
+      onclick: guarded(() => send({ action: "continue" })), text: "Continue to the scenario" });
+    body.replaceChildren(h("div", { className: "mc-warning", role: "region", "aria-labelledby": headId },
+      h("h4", { id: headId }, h("span", { "aria-hidden": "true", text: "⚠ " }), "Content note"),
+      h("p", { text: "This scenario includes:" }),
+      h("ul", {}, p.warnings.map((w) => h("li", { html: w }))),
+      h("p", { text: "Take it at your own pace; you can stop at any point and come back later. Your place is saved." }),
+      button));
+    shown = { history: null, phase: "warning", count: 0 };
+  }
+
+  function choicesBlock(p) {
+    const headId = uid("mc-ch");
+    const heading = h("h4", { id: headId, tabindex: "-1", className: "mc-choices-title", text: "What do you say?" });
+    ids.choices = heading;
+    return h("div", { className: "mc-choices", role: "group", "aria-labelledby": headId, "data-testid": "choices" },
+      heading,
+      h("ul", { className: "mc-choice-list" }, p.choices.map((c) =>
+        h("li", {}, h("button", { type: "button", className: "mc-choice", "data-choice": c.id,
+          "data-testid": `choice-${c.id}`, html: c.html,
+          onclick: guarded(() => send({ action: "choose", choice: c.id, at: p.at })) })))),
+      p.at > 0 ? h("p", { className: "mc-restart" },
+        h("button", { type: "button", className: "mc-button mc-quiet", "data-testid": "start-over",
+          onclick: guarded(() => send({ action: "restart" })), text: "Start this scenario again" })) : null);
+  }
+
+  function renderPlay(p) {
+    const sameRun = shown.phase !== "warning" && shown.history !== null
+      && p.history.length >= shown.history.length
+      && shown.history.every((cid, i) => p.history[i] === cid);
+    ids = {};
+    if (!sameRun || !list) {
+      const convId = uid("mc-conv");
+      const convHead = h("h4", { id: convId, tabindex: "-1", className: "mc-conv-title", text: "The conversation" });
+      list = h("ol", { className: "mc-transcript", "aria-labelledby": convId, "data-testid": "transcript" });
+      ids.start = convHead;
+      ids.transcriptHead = convHead;
+      body.replaceChildren(convHead, list, h("div", { className: "mc-after" }));
+      shown.count = 0;
+    } else {
+      ids.start = body.querySelector(".mc-conv-title");
+    }
+    // the transcript only grows within a run: add the new entries, keep the old ones in place
+    list.querySelectorAll(".mc-feedback[tabindex]").forEach((n) => n.removeAttribute("tabindex"));
+    for (const entry of p.transcript.slice(shown.count)) list.append(transcriptItem(entry, ids));
+    if (!ids.latestFeedback) {
+      const latestK = p.transcript.filter((e) => e.latest).map((e) => e.k)[0];
+      if (latestK !== undefined) ids.latestFeedback = list.querySelector(`[data-k="${latestK}"]`);
+    }
+    if (ids.latestFeedback) ids.latestFeedback.setAttribute("tabindex", "-1");
+    shown = { history: p.history.slice(), phase: p.phase, count: p.transcript.length };
+    const after = body.querySelector(".mc-after");
+    after.replaceChildren(p.phase === "ended" ? endingSection(p.ending, send, ids) : choicesBlock(p));
+  }
+
+  function moveFocus(target) {
+    const node = { feedback: ids.latestFeedback, ending: ids.ending, choices: ids.choices, start: ids.start }[target];
+    if (node) {
+      node.focus({ preventScroll: true });
+      node.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  }
+
+  function update() {
+    const p = model.get("props") || {};
+    if (!p.phase) return;
+    clearTimeout(waiting);
+    root.removeAttribute("aria-busy");
+    renderHead(p);
+    renderNotices(p);
+    if (p.phase === "warning") renderWarning(p);
+    else renderPlay(p);
+    if (lastSeq !== null && p.seq > lastSeq) {
+      moveFocus(p.focus);
+      if (p.announce) {
+        live.textContent = "";
+        setTimeout(() => { live.textContent = p.announce; }, 60);
+      }
+    }
+    lastSeq = p.seq;
+  }
+
+  model.on("change:props", update);
+  update();
+  return () => {
+    clearTimeout(waiting);
+    model.off("change:props", update);
+  };
+}
+
+export default { render };
