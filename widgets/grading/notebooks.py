@@ -20,7 +20,10 @@ Cell layout (grade ids are the contract with the learner widgets and the grading
 from __future__ import annotations
 
 import html
+import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from widgets.content.models import Question, Reflection, SelfCheck
@@ -155,11 +158,11 @@ def _check_cells(selfcheck: SelfCheck, questions: tuple[Question, ...], first_nu
     cells = [_markdown("check-intro", intro, locked=True)]
     for k, q in enumerate(questions, start=first_number):
         letters = _letters(q)
-        options = "\n".join(f"- **{letter}.** {text(o.text)}" for letter, o in zip(letters, q.options))
+        options = "\n".join(f"- **{letter}.** {text(o.text)}" for letter, o in zip(letters, q.options, strict=True))
         how = "Choose one." if q.kind == "single" else "Choose all that apply."
         cells.append(_markdown(f"check-{q.id}-question", f"**Question {k}.** {text(q.prompt)}\n\n{options}\n\n*{how}*",
                                locked=True))
-        correct = "".join(letter for letter, o in zip(letters, q.options) if o.correct)
+        correct = "".join(letter for letter, o in zip(letters, q.options, strict=True) if o.correct)
         cells.append(_code(f"check-{q.id}",
                            f"# Question {k}: type your letter(s) between the quotes, then press Shift+Enter.\n"
                            f"answer_{k} = (\n    ### BEGIN SOLUTION\n    \"{correct}\"\n    ### END SOLUTION\n)",
@@ -224,3 +227,37 @@ def notebook_text(spec: AssignmentSpec) -> str:
     import nbformat
 
     return nbformat.writes(nbformat.from_dict(build_notebook(spec)), version=4) + "\n"
+
+
+@dataclass(frozen=True)
+class PromptInfo:
+    """A prompt as the assignment's source notebook states it."""
+
+    id: str
+    title: str
+    markdown: str
+    points: float
+
+
+def assignment_prompts(source_notebook: Path) -> list[PromptInfo]:
+    """The prompts of an assignment, in notebook order, read from its source notebook (the truth for
+    nbgrader): each ``answer-<P>`` cell's points, and the ``prompt-<P>`` cell's text."""
+    nb = json.loads(source_notebook.read_text(encoding="utf-8"))
+    texts: dict[str, str] = {}
+    prompts: list[tuple[str, float]] = []
+    for cell in nb["cells"]:
+        nbg = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = nbg.get("grade_id", "")
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if grade_id.startswith("prompt-"):
+            texts[grade_id[len("prompt-"):]] = source
+        pid = prompt_id_of(grade_id)
+        if pid is not None and nbg.get("grade"):
+            prompts.append((pid, float(nbg.get("points", 0))))
+    out = []
+    for pid, points in prompts:
+        md = texts.get(pid, "")
+        first = md.splitlines()[0] if md else pid
+        title = re.sub(r"^#+\s*(\d+\.\s*)?", "", first).strip() or pid
+        out.append(PromptInfo(pid, title, md, points))
+    return out

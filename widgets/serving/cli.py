@@ -61,7 +61,9 @@ def settings_from_options(course_dir: Path | None, data_dir: Path | None, host: 
     if not base_url.startswith("/") or not base_url.endswith("/"):
         raise click.BadParameter(f"{base_url!r} must start and end with '/', e.g. /course/", param_hint="--base-url")
     s = ServeSettings(course_root=root, data_dir=data, host=host, port=port, base_url=base_url,
-                      pool_size=pool_size, cull_idle_timeout=cull_idle)
+                      pool_size=pool_size, cull_idle_timeout=cull_idle,
+                      # check often enough that a short timeout (as tests use) is honoured
+                      cull_interval=max(1, min(60, cull_idle // 2)) if cull_idle else 60)
     if stock:
         s = stock_settings(s)
     for name in no_tuning:

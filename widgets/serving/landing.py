@@ -61,6 +61,13 @@ def _minutes(n: int) -> str:
     return f"About {n} minutes" if n != 1 else "About 1 minute"
 
 
+def _duration(total_minutes: int) -> str:
+    """A course length as people say it: minutes under an hour and a half, else whole hours."""
+    if total_minutes < 90:
+        return f"about {total_minutes} minutes"
+    return f"about {round(total_minutes / 60)} hours"
+
+
 def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str) -> str:
     title = escape(m.title)
     heading_id = f"module-{escape(m.id)}"
@@ -118,7 +125,9 @@ a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 ol.modules, ul.live { list-style: none; padding: 0; margin: 0; }
 li.module, ul.live > li { background: var(--card); border: 1px solid var(--border); border-radius: 6px;
   padding: 1rem 1.25rem; margin: 0 0 1rem; }
-.minutes, .status, .objectives-intro, footer { color: var(--muted); margin: .25rem 0; }
+.minutes, .status, .objectives-intro, footer p { color: var(--muted); margin: .25rem 0; }
+header { padding-bottom: 0; }
+main h2:first-child { margin-top: 1rem; }
 .status { font-style: italic; }
 ul.objectives { margin: .25rem 0 0; padding-left: 1.25rem; }
 """
@@ -137,7 +146,7 @@ def landing_html(course: Course, available: Availability, *, prefix: str = "voil
     summary = f"<p>{escape(course.summary)}</p>" if course.summary else ""
     body = (
         f'<section aria-labelledby="modules-heading"><h2 id="modules-heading">Modules</h2>'
-        f"<p>{len(course.modules)} modules, about {round(total / 60)} hours in all. "
+        f"<p>{len(course.modules)} modules, {_duration(total)} in all. "
         "Take them in order.</p>"
         f'<ol class="modules">{modules}</ol></section>'
         f"{_live_section(available.live_apps, prefix)}"
@@ -146,7 +155,7 @@ def landing_html(course: Course, available: Availability, *, prefix: str = "voil
         return f'<div class="mentor-course-landing"><h1>{escape(course.title)}</h1>{summary}{body}</div>'
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>{escape(course.title)}</title><style>{STYLE}</style></head><body>"
         '<a class="skip" href="#main">Skip to the modules</a>'
         f"<header><h1>{escape(course.title)}</h1>{summary}</header>"
@@ -160,7 +169,7 @@ def landing_html(course: Course, available: Availability, *, prefix: str = "voil
 def problem_html(title: str, message: str) -> str:
     """A plain page for when the course manifest cannot be read: what is wrong, never a traceback."""
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f'<main id="main"><h1>{escape(title)}</h1><p>{escape(message)}</p></main></body></html>\n'
     )

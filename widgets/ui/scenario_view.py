@@ -94,12 +94,11 @@ class ScenarioView(anywidget.AnyWidget):
             self.seq += 1
             self._render(focus="start")
             self._save(make_event("scenario.position", scenario=self.key, history=[]))
-        elif action == "back":
-            if self.state.history:
-                self.state = engine.replay(self.scenario, self.state.history[:-1])
-                self.seq += 1
-                self._render(focus="choices")
-                self._save(make_event("scenario.position", scenario=self.key, history=list(self.state.history)))
+        elif action == "back" and self.state.history:
+            self.state = engine.replay(self.scenario, self.state.history[:-1])
+            self.seq += 1
+            self._render(focus="choices")
+            self._save(make_event("scenario.position", scenario=self.key, history=list(self.state.history)))
 
     def choose(self, choice_id: str) -> None:
         """Take ``choice_id`` now (the same path a click takes)."""

@@ -77,6 +77,30 @@ class Session:
         self.notify("event")
         return ""
 
+    def export_dir(self) -> Path:
+        """Where exported copies (filled assignment notebooks) are written: beside the learner's
+        progress on a shared server, ``my-work/`` in the course folder on a laptop."""
+        loc = self.location
+        if loc.mode == "shared":
+            return loc.path.parent.parent / "exports" / self.store.learner
+        if loc.mode == "local":
+            return (self.root or self.cwd) / "my-work"
+        return loc.path.parent / "my-work"
+
+    def import_progress(self, text: str, source: str) -> tuple[bool, str]:
+        """Merge a downloaded progress file into this learner's; tell every view. Returns
+        (ok, message for the learner); a rejected file changes nothing."""
+        if self.error:
+            return False, self.error
+        try:
+            report = self.store.import_text(text, source)
+        except ProgressTooNew as exc:
+            return False, f"Nothing was imported. {exc}"
+        except (OSError, ProgressError) as exc:
+            return False, f"Nothing was imported: {exc}"
+        self.notify("import")
+        return True, report.summary()
+
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
@@ -144,6 +168,14 @@ class Session:
         if self.cwd.name == module_id:
             return self.cwd
         return None
+
+    def inventory(self, module_id: str) -> learner_mod.ModuleInventory:
+        """What the module holds (scenario, question and prompt ids), read cheaply from its folder."""
+        course = self.course()
+        info = course.module(module_id) if course else None
+        title = info.title if info else module_id
+        folder = self.module_dir(module_id)
+        return learner_mod.module_inventory(folder, title) if folder else learner_mod.ModuleInventory(module_id, title)
 
     def show_path(self, path: Path) -> str:
         return display_path(path, self.root)

@@ -1,0 +1,99 @@
+"""Run nbgrader's own steps (generate, autograde, feedback) through its Python API, one submission at a
+time, so one bad submission is reported by name and never stops the rest.
+
+``nbgrader autograde <assignment>`` already carries on past a failing submission, but it prints a
+traceback and ends with a generic error; a trainer needs "mentor X: not valid notebook JSON (line 3)".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from widgets.grading.course import Course, nbgrader_config
+from widgets.grading.submissions import parse_notebook
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The outcome of one nbgrader step for one submission (or the whole assignment: ``student`` is '')."""
+
+    student: str
+    ok: bool
+    message: str
+
+
+def nbgrader_api(course: Course) -> Any:  # -> nbgrader.apps.NbGraderAPI
+    """nbgrader's API with the course's configuration, quiet unless something goes wrong."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    config = nbgrader_config(course.root)
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(course.root)
+    with contextlib.redirect_stderr(io.StringIO()):  # the API looks for an exchange and logs when there is none
+        api = NbGraderAPI(coursedir=coursedir, config=config)
+    api.log.setLevel(logging.WARNING)
+    return api
+
+
+def _failure(result: dict[str, Any]) -> str:
+    """The most useful line of a failed nbgrader step: its last error message, not its traceback."""
+    lines = [ln for ln in (result.get("log") or "").splitlines() if "ERROR" in ln or "error" in ln.lower()]
+    lines = [ln for ln in lines if "Traceback" not in ln]
+    if result.get("error"):
+        lines.append(result["error"].strip().splitlines()[-1])
+    return lines[-1].split("|", 1)[-1].strip(" ]") if lines else "nbgrader failed without a message"
+
+
+def generate_assignment(course: Course, assignment: str) -> StepResult:
+    """``nbgrader generate_assignment``: the release version in ``release/``, the assignment in the gradebook."""
+    result = nbgrader_api(course).generate_assignment(assignment, force=True, create=True)
+    return StepResult("", bool(result["success"]), "generated" if result["success"] else _failure(result))
+
+
+def autograde(course: Course, assignment: str, *, students: list[str] | None = None,
+              force: bool = False) -> list[StepResult]:
+    """Autograde each submission of ``assignment`` that is not autograded yet (all with ``force``).
+
+    A notebook that cannot be read is reported and skipped before nbgrader sees it; the mentor's file
+    stays untouched in ``submitted/``.
+    """
+    api = nbgrader_api(course)
+    results = []
+    for student in students or course.submitted_students(assignment):
+        path = course.submitted_notebook(student, assignment)
+        if not path.is_file():
+            results.append(StepResult(student, False, f"no {path.name} in the submission (a renamed file?); "
+                                                       f"the folder is {path.parent}"))
+            continue
+        _, problem = parse_notebook(path.read_bytes())
+        if problem is not None:
+            results.append(StepResult(student, False, problem.message))
+            continue
+        if course.autograded_notebook(student, assignment).is_file() and not force:
+            results.append(StepResult(student, True, "already autograded (use --force to autograde again)"))
+            continue
+        result = api.autograde(assignment, student, force=True, create=True)
+        results.append(StepResult(student, bool(result["success"]),
+                                  "autograded" if result["success"] else _failure(result)))
+    return results
+
+
+def generate_feedback(course: Course, assignment: str, *, students: list[str] | None = None) -> list[StepResult]:
+    """``nbgrader generate_feedback`` per autograded submission: HTML in ``feedback/`` with scores,
+    the rubric levels and comments."""
+    api = nbgrader_api(course)
+    results = []
+    for student in students or course.submitted_students(assignment):
+        if not course.autograded_notebook(student, assignment).is_file():
+            results.append(StepResult(student, False, "not autograded, so there is no feedback to generate"))
+            continue
+        result = api.generate_feedback(assignment, student, force=True)
+        results.append(StepResult(student, bool(result["success"]),
+                                  str(course.feedback_file(student, assignment)) if result["success"]
+                                  else _failure(result)))
+    return results

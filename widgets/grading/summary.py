@@ -1,0 +1,200 @@
+"""The cohort summary: grades per mentor and per criterion as CSV, and two plots a trainer can read at
+a glance (how answers were rated on each criterion; how far each module's reflection has got).
+
+``collect_summary`` gathers plain rows from the grading session (gradebook, rubric store, submitted
+files); ``write_csvs`` and ``draw_plots`` only format them. Safeguarding flags are never exported here:
+these files may travel (to a programme lead, a spreadsheet), the flags must not.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from widgets.grading.score import Rubric, overall_band, rubric_total
+from widgets.grading.session import GRADED, NOT_AUTOGRADED, TO_GRADE, UNREADABLE, GradingSession
+
+NOT_SUBMITTED = "not submitted"
+STATUSES = (GRADED, TO_GRADE, NOT_AUTOGRADED, UNREADABLE, NOT_SUBMITTED)
+
+MENTOR_COLUMNS = ["mentor", "assignment", "status", "score", "max_score", "percent", "reflection_score",
+                  "reflection_max", "check_score", "check_max", "band"]
+CRITERION_COLUMNS = ["mentor", "assignment", "prompt", "criterion", "criterion_title", "level", "level_title",
+                     "level_points", "answer_total", "answer_score", "grader", "graded_at"]
+
+
+@dataclass
+class Summary:
+    """Everything the exports are made of, as plain rows."""
+
+    rubric: Rubric
+    assignments: list[str]
+    mentors: list[str]
+    by_mentor: list[dict[str, object]] = field(default_factory=list)
+    by_criterion: list[dict[str, object]] = field(default_factory=list)
+
+    def completion(self) -> dict[str, Counter[str]]:
+        """assignment -> how many mentors are at each status."""
+        out: dict[str, Counter[str]] = {a: Counter() for a in self.assignments}
+        for row in self.by_mentor:
+            out[str(row["assignment"])][str(row["status"])] += 1
+        return out
+
+    def level_counts(self) -> dict[str, Counter[str]]:
+        """criterion id -> how many graded answers were given each level."""
+        out: dict[str, Counter[str]] = {c.id: Counter() for c in self.rubric.criteria}
+        for row in self.by_criterion:
+            out[str(row["criterion"])][str(row["level"])] += 1
+        return out
+
+
+def _num(x: float | None) -> object:
+    return "" if x is None else round(x, 2)
+
+
+def collect_summary(session: GradingSession, assignments: list[str] | None = None,
+                    cohort: list[str] | None = None) -> Summary:
+    """Gather every mentor x assignment (cohort: the gradebook's students plus anyone who submitted)."""
+    rubric = session.rubric
+    names = assignments or session.assignments()
+    per_assignment = {a: {r.student: r for r in session.rows(a)} for a in names}
+    mentors = sorted(set(cohort or session.gradebook.students()).union(*(set(r) for r in per_assignment.values())))
+    summary = Summary(rubric, names, mentors)
+    for a in names:
+        grades = session.gradebook.submissions(a)
+        stored = {(g.student, g.prompt): g for g in session.store.grades(a)}
+        for mentor in mentors:
+            row = per_assignment[a].get(mentor)
+            sub = grades.get(mentor)
+            status = row.status if row else NOT_SUBMITTED
+            record: dict[str, object] = {"mentor": mentor, "assignment": a, "status": status}
+            totals = []
+            if sub is not None:
+                answers = list(sub.answers.values())
+                refl = sum(c.score for c in answers)
+                refl_max = sum(c.max_score for c in answers)
+                check = sum(c.score for c in sub.checks)
+                check_max = sum(c.max_score for c in sub.checks)
+                for prompt in sub.answers:
+                    g = stored.get((mentor, prompt))
+                    if g is not None and not g.grade.no_answer:
+                        totals.append(rubric_total(rubric, g.grade))
+                record.update(score=_num(sub.score), max_score=_num(sub.max_score),
+                              percent=_num(100 * sub.score / sub.max_score if sub.max_score else None),
+                              reflection_score=_num(refl), reflection_max=_num(refl_max),
+                              check_score=_num(check), check_max=_num(check_max))
+            band = overall_band(rubric, totals) if status == GRADED else None
+            record["band"] = band.title if band else ""
+            summary.by_mentor.append({k: record.get(k, "") for k in MENTOR_COLUMNS})
+        for (mentor, prompt), g in sorted(stored.items()):
+            if g.grade.no_answer:
+                continue
+            total = rubric_total(rubric, g.grade)
+            for crit in rubric.criteria:
+                level = rubric.level(g.grade.levels[crit.id])
+                assert level is not None
+                summary.by_criterion.append({
+                    "mentor": mentor, "assignment": a, "prompt": prompt, "criterion": crit.id,
+                    "criterion_title": crit.title, "level": level.id, "level_title": level.title,
+                    "level_points": level.points, "answer_total": total, "answer_score": g.score,
+                    "grader": g.grader, "graded_at": g.updated_at})
+    return summary
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet will not run as a formula (a mentor id or comment starting with ``=``, ``+``,
+    ``-``, ``@``): prefixed with an apostrophe, which spreadsheets hide."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csvs(summary: Summary, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, columns, rows in (("grades-by-mentor.csv", MENTOR_COLUMNS, summary.by_mentor),
+                                ("grades-by-criterion.csv", CRITERION_COLUMNS, summary.by_criterion)):
+        path = out / name
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+        written.append(path)
+    return written
+
+
+#: Distinct in greyscale and for colour-blind readers (Okabe-Ito), and each bar also carries a hatch and
+#: a number, so nothing is told by colour alone.
+_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#E8E8E8", "#56B4E9"]
+_HATCHES = ["", "//", "..", "xx", "", "oo"]
+
+
+def draw_plots(summary: Summary, out: Path) -> list[Path]:
+    """``criterion-levels.png`` and ``completion.png`` in ``out``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    out.mkdir(parents=True, exist_ok=True)
+    rubric = summary.rubric
+    paths = []
+
+    counts = summary.level_counts()
+    n_answers = len(summary.by_criterion) // max(len(rubric.criteria), 1)
+    fig, axes = plt.subplots(len(rubric.criteria), 1, figsize=(8, 1.3 * len(rubric.criteria) + 1.2), sharex=True)
+    axes = list(axes) if len(rubric.criteria) > 1 else [axes]
+    top = max([max(c.values(), default=0) for c in counts.values()] + [1])
+    labels = [f"{lv.points} {lv.title}" for lv in rubric.levels]
+    for ax, crit in zip(axes, rubric.criteria, strict=True):
+        values = [counts[crit.id].get(lv.id, 0) for lv in rubric.levels]
+        bars = ax.barh(labels, values, color=[_COLOURS[i % len(_COLOURS)] for i in range(len(values))],
+                       hatch=None, edgecolor="black", linewidth=0.6)
+        for i, bar in enumerate(bars):
+            bar.set_hatch(_HATCHES[i % len(_HATCHES)])
+            ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, str(values[i]),
+                    va="center", fontsize=9)
+        ax.set_title(crit.title, loc="left", fontsize=10, fontweight="bold")
+        ax.invert_yaxis()
+        ax.set_xlim(0, top * 1.15)
+        ax.tick_params(axis="y", labelsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[-1].set_xlabel("answers")
+    axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.suptitle(f"How answers were rated on each criterion ({n_answers} graded answers)", fontsize=12)
+    fig.tight_layout()
+    path = out / "criterion-levels.png"
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    paths.append(path)
+
+    completion = summary.completion()
+    names = summary.assignments
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.8))
+    left = [0] * len(names)
+    for k, status in enumerate(STATUSES):
+        values = [completion[a].get(status, 0) for a in names]
+        bars = ax.barh(names, values, left=left, label=status, color=_COLOURS[k], hatch=_HATCHES[k],
+                       edgecolor="black", linewidth=0.6)
+        for bar, v in zip(bars, values, strict=True):
+            if v:
+                ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, str(v),
+                        ha="center", va="center", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel(f"mentors (cohort of {len(summary.mentors)})")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title("Reflections per module: graded, to grade, not submitted", loc="left", pad=26)
+    ax.legend(ncol=len(STATUSES), loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    path = out / "completion.png"
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    paths.append(path)
+    return paths

@@ -1,0 +1,28 @@
+"""Outcomes: a competency self-assessment before and after the course, a growth report for each
+mentor, and a cohort view for trainers (issue 9).
+
+The notebook helpers (``assessment``, ``growth_report``, ``cohort_view``, ``mentor_report``) import
+ipywidgets and matplotlib, so they load on first use; importing ``widgets.outcomes.content`` (which
+the content validator does to learn the ``assessment`` kind) stays as light as the rest of the core.
+
+Pure parts: ``content`` (the assessment file), ``records`` (answers in the progress file),
+``evidence`` (scenario choices), ``growth`` (one mentor's report), ``cohort`` (a folder of exports).
+Drawing: ``charts``. Views: ``views``. Command line: ``cli``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_VIEW_EXPORTS = ("assessment", "growth_report", "cohort_view", "mentor_report")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _VIEW_EXPORTS:
+        from widgets.outcomes import views
+
+        return getattr(views, name)
+    raise AttributeError(f"module 'widgets.outcomes' has no attribute '{name}'")
+
+
+__all__ = list(_VIEW_EXPORTS)

@@ -1,0 +1,124 @@
+"""Reflection drafts: one AnyWidget; the browser sends debounced ``draft`` saves and export requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from widgets.content.models import Reflection
+from widgets.progress import make_event, utcnow
+from widgets.ui.reflection_export import (
+    AssignmentMissing,
+    assignment_name,
+    assignment_notebook,
+    drafts_markdown,
+    export_notebook,
+)
+from widgets.ui.reflection_props import reflection_props
+from widgets.ui.session import Session
+
+HERE = Path(__file__).parent
+
+
+class ReflectionView(anywidget.AnyWidget):
+    """A text area per prompt that saves as the mentor types, with Markdown and notebook export."""
+
+    _esm = HERE / "reflection_view.js"
+    _css = HERE / "course.css"
+    props = traitlets.Dict(help="Everything the view shows; see widgets.ui.reflection_props.").tag(sync=True)
+
+    def __init__(self, reflection: Reflection, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reflection = reflection
+        self.session = session
+        self.generation = 0
+        #: The revision of each draft this view last saw or wrote. A save whose stored revision differs
+        #: was overtaken by another window, and the progress file keeps the other text (see progress.py).
+        self.revs: dict[str, int] = {}
+        self._load_from_progress(notice=" ".join(session.notices))
+        self.on_msg(self._on_msg)
+        session.subscribe(self._on_progress)
+
+    def drafts(self) -> dict[str, Any]:
+        return self.session.doc.get("drafts", {}).get(self.reflection.module, {})
+
+    def draft_texts(self) -> dict[str, str]:
+        return {pid: d.get("text", "") for pid, d in self.drafts().items()}
+
+    def _load_from_progress(self, notice: str = "") -> None:
+        drafts = self.drafts()
+        self.revs = {pid: int(d.get("rev", 0)) for pid, d in drafts.items()}
+        root = self.session.root
+        nb = assignment_notebook(root, self.reflection.module) if root else None
+        self.props = reflection_props(self.reflection, drafts, generation=self.generation,
+                                      assignment=self.session.show_path(nb) if nb else "",
+                                      assignment_exists=bool(nb and nb.is_file()), notice=notice,
+                                      error=self.session.error)
+
+    def _on_progress(self, reason: str) -> None:
+        if reason == "import":
+            self.generation += 1
+            self._load_from_progress(notice="Your drafts were updated from the imported file.")
+
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict):
+            try:
+                self.handle(content)
+            except Exception as exc:  # never a traceback in the page
+                self.send({"type": "result", "ok": False, "message": f"Something went wrong: {exc}"})
+
+    def handle(self, content: dict[str, Any]) -> None:
+        """Apply one action from the browser (also what tests call)."""
+        action = content.get("action")
+        if action == "draft":
+            self.save_draft(str(content.get("prompt", "")), str(content.get("text", "")))
+        elif action == "export-md":
+            self.send({"type": "download", "name": f"{self.reflection.module}-reflection-drafts.md",
+                       "mime": "text/markdown", "text": self.markdown()})
+        elif action == "export-nb":
+            self.export_to_notebook()
+
+    def save_draft(self, prompt_id: str, text: str) -> None:
+        if prompt_id not in {p.id for p in self.reflection.prompts}:
+            return
+        error = self.session.record(make_event("draft.save", module=self.reflection.module, prompt=prompt_id,
+                                               text=text, base_rev=self.revs.get(prompt_id, 0)))
+        if error:
+            self.send({"type": "save-error", "prompt": prompt_id, "message": error})
+            return
+        saved = self.drafts().get(prompt_id, {})
+        self.revs[prompt_id] = int(saved.get("rev", 0))
+        self.send({"type": "saved", "prompt": prompt_id, "at": saved.get("at", ""),
+                   "kept": [{"text": k.get("text", ""), "at": k.get("at", "")} for k in saved.get("kept", [])]})
+
+    def markdown(self) -> str:
+        doc = self.session.doc
+        return drafts_markdown(self.reflection, self.draft_texts(), learner=self.session.store.learner,
+                               name=doc.get("name", ""), exported_at=utcnow())
+
+    def export_to_notebook(self) -> None:
+        try:
+            result = export_notebook(self.session.root, self.reflection.module, self.draft_texts(),
+                                     [p.id for p in self.reflection.prompts], self.session.export_dir())
+        except (AssignmentMissing, OSError) as exc:
+            self.send({"type": "result", "ok": False, "message": str(exc)})
+            return
+        parts = [f"Your drafts were put into a copy of the assignment notebook: {self.session.show_path(result.path)}."]
+        if len(result.filled) < len(self.reflection.prompts):
+            empty = [p.id for p in self.reflection.prompts if p.id not in result.filled and p.id not in result.no_cell]
+            if empty:
+                parts.append(f"Prompts without a draft were left as they were: {', '.join(empty)}.")
+        if result.no_cell:
+            parts.append(f"The notebook has no answer cell for: {', '.join(result.no_cell)} (tell your trainer).")
+        parts.append("Nothing you already had was overwritten; a download of the copy has started too.")
+        # the download keeps nbgrader's file name, which the trainer's `nbgrader zip_collect` expects
+        self.send({"type": "download", "name": f"{assignment_name(self.reflection.module)}.ipynb",
+                   "mime": "application/x-ipynb+json",
+                   "text": result.text})
+        self.send({"type": "result", "ok": True, "message": " ".join(parts), "path": str(result.path)})
+
+
+__all__ = ["ReflectionView"]

@@ -1,0 +1,111 @@
+"""The module header and the course overview: completion, plus the learner's saved-work controls
+(download and import of the progress file, an optional name, the personal link on a server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from widgets.learner import course_status, module_status
+from widgets.progress import make_event
+from widgets.ui.session import Session
+from widgets.ui.status_props import header_props, learner_props, overview_props
+
+HERE = Path(__file__).parent
+#: A progress file is a few hundred kilobytes at most; refuse anything far larger before parsing.
+MAX_IMPORT_CHARS = 5_000_000
+
+
+class _ProgressControls(anywidget.AnyWidget):
+    """Shared actions: ``export``, ``import`` and ``name``; subclasses build ``props``."""
+
+    _esm = HERE / "status_view.js"
+    _css = HERE / "course.css"
+    props = traitlets.Dict(help="Everything the view shows; see widgets.ui.status_props.").tag(sync=True)
+
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.on_msg(self._on_msg)
+        session.subscribe(self._on_progress)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def _learner(self) -> dict[str, Any]:
+        s = self.session
+        return learner_props(s.location, s.store.learner, s.doc.get("name", ""), s.show_path(s.location.path))
+
+    def _on_progress(self, _reason: str) -> None:
+        self.refresh()  # only sends when what is shown changed (traitlets compares the dicts)
+
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict):
+            try:
+                self.handle(content)
+            except Exception as exc:  # never a traceback in the page
+                self.send({"type": "result", "ok": False, "message": f"Something went wrong: {exc}"})
+
+    def handle(self, content: dict[str, Any]) -> None:
+        """Apply one action from the browser (also what tests call)."""
+        action = content.get("action")
+        if action == "export":
+            store = self.session.store
+            self.send({"type": "download", "name": store.export_name(), "mime": "application/json",
+                       "text": store.export_text()})
+        elif action == "import":
+            text = content.get("text")
+            if not isinstance(text, str) or len(text) > MAX_IMPORT_CHARS:
+                self.send({"type": "result", "ok": False,
+                           "message": "Nothing was imported: that file is not a course progress file."})
+                return
+            ok, message = self.session.import_progress(text, str(content.get("name") or "the imported file"))
+            self.send({"type": "result", "ok": ok, "message": message})
+        elif action == "name":
+            name = str(content.get("name", ""))[:120]
+            error = self.session.record(make_event("learner.name", name=name))
+            self.send({"type": "result", "ok": not error,
+                       "message": error or ("Your name was saved with your progress." if name.strip()
+                                            else "Your name was removed; only the pseudonymous id is kept.")})
+
+
+class HeaderView(_ProgressControls):
+    """What is done in one module, with the saved-work panel."""
+
+    def __init__(self, module_id: str, session: Session, **kwargs: Any) -> None:
+        self.module_id = module_id
+        self.inventory = session.inventory(module_id)
+        super().__init__(session, **kwargs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        course = self.session.course()
+        info = course.module(self.module_id) if course else None
+        status = module_status(self.inventory, self.session.doc)
+        self.props = {"kind": "header", **header_props(
+            status, minutes=info.minutes if info else 0,
+            learner=self._learner(), notices=self.session.notices, error=self.session.error)}
+
+
+class OverviewView(_ProgressControls):
+    """Every module of the course and how much of each is done."""
+
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        course = session.course()
+        assert course is not None
+        self.course = course
+        self.inventories = [session.inventory(m.id) for m in course.modules]
+        super().__init__(session, **kwargs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        statuses = course_status(self.inventories, self.session.doc)
+        self.props = {"kind": "overview", **overview_props(
+            self.course.title, statuses, {m.id: m.minutes for m in self.course.modules},
+            learner=self._learner(), notices=self.session.notices, error=self.session.error)}
+
+
+__all__ = ["HeaderView", "OverviewView"]
