@@ -427,7 +427,12 @@ class ProgressFile:
             return new_progress(self.learner, now=self.clock())
 
     def load(self) -> Doc:
-        """The current document (empty if there is no file yet); adopts the file's learner id."""
+        """The current document (empty if there is no file yet); adopts the file's learner id.
+
+        A visitor who never does anything leaves no file behind (not even a lock file)."""
+        if not self.path.exists():
+            self.doc = new_progress(self.learner, now=self.clock())
+            return self.doc
         with file_lock(self.lock_path):
             self.doc = self._read_locked()
         self.learner = self.doc.get("learner") or self.learner

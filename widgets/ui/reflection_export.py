@@ -24,6 +24,8 @@ from widgets.content.models import Reflection
 from widgets.progress import atomic_write
 from widgets.ui.text import plain
 
+#: nbgrader's default stubs; the course sets its own in course/nbgrader_config.py, and the view passes
+#: those (widgets.grading.notebooks keeps them equal to the config).
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 TEXT_STUB = "YOUR ANSWER HERE"
 
@@ -58,10 +60,10 @@ def _source_text(cell: Mapping[str, Any]) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
-def _strip_for_student(cell: dict[str, Any]) -> None:
+def _strip_for_student(cell: dict[str, Any], text_stub: str, code_stub: str) -> None:
     """What nbgrader's ClearSolutions and ClearHiddenTests do to a source cell: solution regions
     become the stub (a solution cell without regions becomes the stub), hidden tests go."""
-    stub = (CODE_STUB if cell.get("cell_type") == "code" else TEXT_STUB).split("\n")
+    stub = (code_stub if cell.get("cell_type") == "code" else text_stub).split("\n")
     out: list[str] = []
     in_solution = in_hidden = replaced = False
     for line in _source_text(cell).split("\n"):
@@ -81,8 +83,8 @@ def _strip_for_student(cell: dict[str, Any]) -> None:
     cell["source"] = "\n".join(stub) if solution and not replaced else "\n".join(out)
 
 
-def fill_notebook(nb: Mapping[str, Any], drafts: Mapping[str, str], prompt_ids: list[str],
-                  *, from_source: bool) -> tuple[dict[str, Any], list[str], list[str]]:
+def fill_notebook(nb: Mapping[str, Any], drafts: Mapping[str, str], prompt_ids: list[str], *, from_source: bool,
+                  text_stub: str = TEXT_STUB, code_stub: str = CODE_STUB) -> tuple[dict[str, Any], list[str], list[str]]:
     """A copy of ``nb`` with each ``answer-<prompt>`` cell holding that prompt's draft.
 
     Returns the notebook, the prompt ids filled in and the prompt ids that have no answer cell. An
@@ -93,7 +95,7 @@ def fill_notebook(nb: Mapping[str, Any], drafts: Mapping[str, str], prompt_ids: 
     for cell in out.get("cells", []):
         meta = (cell.get("metadata") or {}).get("nbgrader") or {}
         if from_source and (meta.get("solution") or meta.get("grade")):
-            _strip_for_student(cell)
+            _strip_for_student(cell, text_stub, code_stub)
         if cell.get("cell_type") == "markdown" and isinstance(meta.get("grade_id"), str):
             by_grade_id[meta["grade_id"]] = cell
     filled, no_cell = [], []
@@ -121,10 +123,12 @@ def free_path(folder: Path, filename: str) -> Path:
 
 
 def export_notebook(course_root: Path | None, module: str, drafts: Mapping[str, str], prompt_ids: list[str],
-                    out_dir: Path) -> NotebookExport:
+                    out_dir: Path, *, text_stub: str = TEXT_STUB, code_stub: str = CODE_STUB) -> NotebookExport:
     """Write the filled copy into ``out_dir`` under a name that does not exist yet.
 
     Raises :class:`AssignmentMissing` (with a message for the mentor) when the notebook is not there.
+    ``text_stub``/``code_stub`` are what replaces solutions when copying from ``source/`` (the
+    course's ``ClearSolutions`` settings).
     """
     name = assignment_name(module)
     if course_root is None:
@@ -141,7 +145,8 @@ def export_notebook(course_root: Path | None, module: str, drafts: Mapping[str, 
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AssignmentMissing(f"The assignment notebook {src} cannot be read ({exc}). Your drafts are saved; "
                                 "download them as Markdown instead.") from None
-    filled_nb, filled, no_cell = fill_notebook(nb, drafts, prompt_ids, from_source=src.parts[-3] == "source")
+    filled_nb, filled, no_cell = fill_notebook(nb, drafts, prompt_ids, from_source=src.parts[-3] == "source",
+                                             text_stub=text_stub, code_stub=code_stub)
     text = json.dumps(filled_nb, ensure_ascii=False, indent=1) + "\n"
     target = free_path(out_dir, f"{name}.ipynb")
     atomic_write(target, text)

@@ -100,9 +100,13 @@ class ReflectionView(anywidget.AnyWidget):
                                name=doc.get("name", ""), exported_at=utcnow())
 
     def export_to_notebook(self) -> None:
+        # the course's ClearSolutions stubs, so a copy made from source/ reads like nbgrader's release
+        from widgets.grading.notebooks import ANSWER_STUB, CODE_STUB
+
         try:
             result = export_notebook(self.session.root, self.reflection.module, self.draft_texts(),
-                                     [p.id for p in self.reflection.prompts], self.session.export_dir())
+                                     [p.id for p in self.reflection.prompts], self.session.export_dir(),
+                                     text_stub=ANSWER_STUB, code_stub=CODE_STUB)
         except (AssignmentMissing, OSError) as exc:
             self.send({"type": "result", "ok": False, "message": str(exc)})
             return

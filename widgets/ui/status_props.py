@@ -54,7 +54,8 @@ def _parts(status: ModuleStatus) -> list[dict[str, Any]]:
     return items
 
 
-def header_props(status: ModuleStatus, *, minutes: int = 0, learner: Mapping[str, Any], notices: Iterable[str] = (), error: str = "") -> dict[str, Any]:
+def header_props(status: ModuleStatus, *, minutes: int = 0, learner: Mapping[str, Any], notices: Iterable[str] = (),
+                 error: str = "") -> dict[str, Any]:
     """The module header: title, what is done, and the learner's saved-work panel."""
     words, icon = STATE_WORDS[status.state]
     return {

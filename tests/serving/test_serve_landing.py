@@ -1,0 +1,120 @@
+"""Does the landing page list every module in order, escape what YAML says, and link only what exists?"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+from widgets.content.models import Course, ModuleInfo
+from widgets.serving.landing import LIVE_APPS, Availability, discover, landing_html, notebook_href, problem_html
+
+
+def course(*modules: ModuleInfo, summary: str = "") -> Course:
+    return Course(id="c", title="Course <1> & \"2\"", competencies=(), modules=modules, summary=summary)
+
+
+M1 = ModuleInfo("01-first", "First <script>alert(1)</script>", 30, ("Say \"hi\" & <wave>.",))
+M2 = ModuleInfo("02-second", "Second", 45, ("Listen.", "Ask."))
+M3 = ModuleInfo("03-third", "Third", 60, ("Close.",))
+
+
+class Links(HTMLParser):
+    """Collects (href, text) of links, the text of h3 headings, and every start tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.h3: list[str] = []
+        self.tags: list[str] = []
+        self._href: str | None = None
+        self._in_h3 = False
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self._text = ""
+        if tag == "h3":
+            self._in_h3, self._h3 = True, ""
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, self._text))
+            self._href = None
+        if tag == "h3":
+            self._in_h3 = False
+            self.h3.append(self._h3.strip())
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text += data
+        if self._in_h3:
+            self._h3 += data
+
+
+def parse(html: str) -> Links:
+    p = Links()
+    p.feed(html)
+    return p
+
+
+def test_landing_html_lists_modules_in_course_order():
+    page = parse(landing_html(course(M1, M2, M3), Availability(frozenset({"01-first", "02-second", "03-third"}), ())))
+    assert page.h3 == ["Module 1. First <script>alert(1)</script>", "Module 2. Second", "Module 3. Third"]
+
+
+def test_landing_html_escapes_every_text_from_yaml():
+    html = landing_html(course(M1, summary="<img src=x onerror=alert(1)>"), Availability(frozenset({"01-first"}), ()))
+    page = parse(html)
+    assert "script" not in page.tags and "img" not in page.tags and "wave" not in page.tags
+    assert "&lt;script&gt;" in html
+    assert "Say &quot;hi&quot; &amp; &lt;wave&gt;." in html
+    assert "<title>Course &lt;1&gt; &amp; &quot;2&quot;</title>" in html
+
+
+def test_landing_html_links_only_modules_with_a_notebook():
+    page = parse(landing_html(course(M1, M2), Availability(frozenset({"02-second"}), ())))
+    assert [href for href, _ in page.links if "render" in href] == ["voila/render/02-second/module.ipynb"]
+    assert "Not available yet." in landing_html(course(M1, M2), Availability(frozenset({"02-second"}), ()))
+
+
+def test_landing_html_shows_minutes_objectives_and_total():
+    html = landing_html(course(M1, M2, M3), Availability(frozenset(), ()))
+    assert "About 30 minutes" in html and "About 45 minutes" in html
+    assert "<li>Listen.</li><li>Ask.</li>" in html
+    assert "3 modules, about 2 hours in all." in html
+
+
+def test_landing_html_links_live_apps_only_when_they_exist():
+    without = landing_html(course(M1), Availability(frozenset(), ()))
+    assert "Live role-plays" not in without
+    page = parse(landing_html(course(M1), Availability(frozenset(), LIVE_APPS)))
+    assert ("voila/render/live/facilitator.ipynb", "Facilitator console") in page.links
+    assert ("voila/render/live/participant.ipynb", "Join a live room") in page.links
+
+
+def test_landing_html_fragment_uses_given_prefix_and_no_document():
+    html = landing_html(course(M1), Availability(frozenset({"01-first"}), ()), prefix="", standalone=False)
+    assert not html.startswith("<!DOCTYPE")
+    assert ("01-first/module.ipynb", "First <script>alert(1)</script>") in parse(html).links
+
+
+def test_notebook_href_quotes_each_segment():
+    assert notebook_href("01 odd/na#me?.ipynb", "voila/render/") == "voila/render/01%20odd/na%23me%3F.ipynb"
+
+
+def test_discover_finds_notebooks_and_live_apps(tmp_path: Path):
+    (tmp_path / "01-first").mkdir()
+    (tmp_path / "01-first" / "module.ipynb").write_text("{}")
+    (tmp_path / "02-second").mkdir()
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "participant.ipynb").write_text("{}")
+    found = discover(course(M1, M2), tmp_path)
+    assert found.modules == frozenset({"01-first"})
+    assert [a.path for a in found.live_apps] == ["live/participant.ipynb"]
+
+
+def test_problem_html_escapes_its_message():
+    html = problem_html("T<", "a <b>")
+    assert "a &lt;b&gt;" in html and "<title>T&lt;</title>" in html

@@ -1,0 +1,438 @@
+"""The trainer's grading view: a cohort, one submission at a time, each answer beside the rubric.
+
+Only rendering and forwarding: every decision (status, score, comment text, conflicts, where a flag
+goes) is made by :class:`widgets.grading.session.GradingSession`. Controls are native ipywidgets
+(radio groups move with the arrow keys, everything is reachable with Tab), and every outcome is also
+announced in a polite ARIA live region. Text a mentor wrote is rendered as Markdown with raw HTML
+escaped; text from the rubric or the session is escaped with ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets as w
+import traitlets
+
+from widgets.grading.course import open_course
+from widgets.grading.notebooks import rubric_markdown
+from widgets.grading.score import IncompleteGrade, RubricGrade
+from widgets.grading.session import (
+    GRADED,
+    NOT_AUTOGRADED,
+    TO_GRADE,
+    UNREADABLE,
+    AnswerView,
+    GradingSession,
+    SubmissionRow,
+    SubmissionView,
+)
+from widgets.grading.store import GradeConflict
+
+_STATUS_MARK = {GRADED: "✓ graded", TO_GRADE: "○ to grade", NOT_AUTOGRADED: "! not autograded",
+                UNREADABLE: "! unreadable"}
+
+_CSS = """
+<style>
+.mc-grading { color: var(--jp-ui-font-color1, #1a1a1a); }
+.mc-grading .mc-answer { border-left: 4px solid var(--jp-brand-color1, #1565c0); padding: 0.25em 0.9em;
+  background: var(--jp-layout-color2, #f3f3f3); color: var(--jp-content-font-color1, #1a1a1a); }
+.mc-grading .mc-muted { color: var(--jp-ui-font-color2, #4a4a4a); font-size: 0.92em; }
+.mc-grading .mc-problems li { margin-bottom: 0.2em; }
+.mc-grading .mc-preview { border: 1px dashed var(--jp-border-color1, #767676); padding: 0.3em 0.7em; }
+.mc-grading .widget-radio-box label { white-space: normal; line-height: 1.3; margin-bottom: 0.25em; }
+.mc-grading h3, .mc-grading h4 { margin: 0.5em 0 0.3em 0; }
+</style>
+"""
+
+
+class Announcer(anywidget.AnyWidget):
+    """A polite live region that exists before its text changes, so screen readers read every update."""
+
+    _esm = """
+    function render({ model, el }) {
+      const region = document.createElement("div");
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      region.setAttribute("data-testid", "grading-status");
+      region.style.padding = "0.3em 0.6em";
+      region.style.fontWeight = "600";
+      const update = () => {
+        region.textContent = "";
+        requestAnimationFrame(() => { region.textContent = model.get("message"); });
+      };
+      model.on("change:message", update);
+      model.on("change:count", update);
+      region.textContent = model.get("message");
+      el.appendChild(region);
+    }
+    export default { render };
+    """
+    message = traitlets.Unicode("").tag(sync=True)
+    count = traitlets.Int(0).tag(sync=True)
+
+    def say(self, message: str) -> None:
+        """Announce ``message`` (again, even when it is the same words as last time)."""
+        self.message = message
+        self.count += 1
+
+
+def _markdown(text: str, *, escape: bool) -> str:
+    import mistune
+
+    return str(mistune.create_markdown(escape=escape, plugins=["table", "strikethrough"])(text))
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+class AnswerPanel:
+    """One answer on the left, the rubric controls on the right; forwards Save to the grading view."""
+
+    def __init__(self, view: GradingView, number: int) -> None:
+        self.view = view
+        self.number = number
+        rubric = view.session.rubric
+        self.answer_html = w.HTML(layout=w.Layout(width="100%"))
+        self.radios: dict[str, w.RadioButtons] = {}
+        controls: list[w.Widget] = []
+        for crit in rubric.criteria:
+            radio = w.RadioButtons(
+                options=[(f"{lv.points} {lv.title}: {crit.descriptors.get(lv.id, '')}", lv.id) for lv in rubric.levels],
+                value=None, description=crit.title, style={"description_width": "initial"},
+                layout=w.Layout(display="flex", flex_flow="column", width="100%"))
+            radio.observe(self._changed, names="value")
+            self.radios[crit.id] = radio
+            controls.append(radio)
+            if crit.look_for:
+                controls.append(w.HTML(f'<div class="mc-muted">Look for: {_e(crit.look_for)}</div>'))
+        self.no_answer = w.Checkbox(value=False, description="No answer to grade (0 points)", indent=False)
+        self.no_answer.observe(self._changed, names="value")
+        snippet_options: list[tuple[str, str | None]] = [("Choose a comment snippet…", None)]
+        for s in rubric.snippets:
+            crit = rubric.criterion(s.criterion) if s.criterion else None
+            label = f"{crit.title}: {s.text}" if crit else s.text
+            snippet_options.append((label if len(label) < 110 else label[:107] + "…", s.id))
+        self.snippet = w.Dropdown(options=snippet_options, value=None, description="Snippet",
+                                  layout=w.Layout(width="100%"))
+        self.insert = w.Button(description="Insert snippet", tooltip="Add the chosen snippet to the comment")
+        self.insert.on_click(self._insert)
+        self.comment = w.Textarea(placeholder="Comment for the mentor (appears under the rubric levels)",
+                                  description="Comment", layout=w.Layout(width="100%", height="6em"))
+        self.comment.observe(self._changed, names="value")
+        self.preview = w.HTML()
+        self.save = w.Button(description=f"Save grade for answer {number}", button_style="primary",
+                             tooltip="Write the score and the comment to the gradebook")
+        self.save.on_click(self._save)
+        self.saved = w.HTML()
+        right = w.VBox([*controls, self.no_answer, w.HBox([self.snippet, self.insert]), self.comment, self.preview,
+                        w.HBox([self.save]), self.saved], layout=w.Layout(width="46%", padding="0 0 0 1em"))
+        left = w.VBox([self.answer_html], layout=w.Layout(width="54%"))
+        self.box = w.HBox([left, right], layout=w.Layout(width="100%", border_bottom="1px solid #767676",
+                                                         padding="0 0 1em 0", margin="0 0 1em 0"))
+        self.answer: AnswerView | None = None
+        self._loading = False
+
+    def show(self, answer: AnswerView, can_save: bool) -> None:
+        """Fill the panel from ``answer`` (the saved levels and comment, if any)."""
+        self._loading = True
+        self.answer = answer
+        p = answer.prompt
+        state = {"answered": "", "empty": " (empty)", "missing": " (answer cell deleted)"}[answer.answer.state]
+        body = _markdown(answer.answer.text, escape=True) if answer.answer.text else \
+            '<p class="mc-muted"><em>Nothing written here.</em></p>'
+        points = f"{p.points:g} point{'s' if p.points != 1 else ''}"
+        self.answer_html.value = (
+            f'<h3>{self.number}. {_e(p.title)} <span class="mc-muted">({points}){_e(state)}</span></h3>'
+            f'<details><summary>The prompt</summary>{_markdown(p.markdown, escape=False)}</details>'
+            f'<h4>The mentor\'s answer</h4><div class="mc-answer">{body}</div>')
+        stored = answer.stored
+        levels = dict(stored.grade.levels) if stored else {}
+        for crit_id, radio in self.radios.items():
+            radio.value = levels.get(crit_id)
+        self.no_answer.value = stored.grade.no_answer if stored else answer.answer.state != "answered"
+        self.comment.value = stored.grade.comment if stored else ""
+        self.snippet.value = None
+        self.save.disabled = not can_save
+        if stored:
+            note = f"Saved {stored.score:g} of {p.points:g} by {_e(stored.grader)} ({_e(stored.updated_at)})."
+            if answer.changed_outside and answer.cell is not None:
+                note += (f" The gradebook now says {answer.cell.manual_score:g}: it was changed in the formgrader "
+                         "after this rubric grade was saved.")
+            self.saved.value = f'<div class="mc-muted">{note}</div>'
+        elif answer.graded and answer.cell is not None:
+            self.saved.value = (f'<div class="mc-muted">nbgrader scored this {answer.cell.score:g} '
+                                "(no answer given); save to confirm it with a comment.</div>")
+        else:
+            self.saved.value = '<div class="mc-muted">Not graded yet.</div>'
+        self._loading = False
+        self._changed()
+
+    def grade(self) -> RubricGrade:
+        levels = {cid: r.value for cid, r in self.radios.items() if r.value is not None}
+        return RubricGrade(levels, self.comment.value, self.no_answer.value)
+
+    def _changed(self, *_: Any) -> None:
+        if self._loading or self.answer is None:
+            return
+        for radio in self.radios.values():
+            radio.disabled = self.no_answer.value
+        result = self.view.session.preview(self.view.current, self.answer.prompt.id, self.grade())
+        if isinstance(result, list):
+            self.preview.value = ('<div class="mc-preview mc-muted">Still to do: '
+                                  f"{_e('; '.join(result))}.</div>")
+        else:
+            score, comment = result
+            self.preview.value = (f'<div class="mc-preview"><strong>{score:g} of {self.answer.prompt.points:g} '
+                                  f"points.</strong> The mentor will read:{_markdown(comment, escape=True)}</div>")
+
+    def _insert(self, _: Any) -> None:
+        snippet = next((s for s in self.view.session.rubric.snippets if s.id == self.snippet.value), None)
+        if snippet is None:
+            self.view.announce("Choose a snippet in the list first.")
+            return
+        text = self.comment.value.rstrip()
+        self.comment.value = f"{text}\n\n{snippet.text.strip()}" if text else snippet.text.strip()
+        self.view.announce(f"Snippet added to the comment on answer {self.number}.")
+
+    def _save(self, _: Any) -> None:
+        if self.answer is None:
+            return
+        self.view.save_answer(self, self.answer.prompt.id, self.grade())
+
+
+class GradingView:
+    """The whole view; ``widget`` is what the notebook displays."""
+
+    def __init__(self, session: GradingSession) -> None:
+        self.session = session
+        self.current: SubmissionView | None = None
+        self.rows: list[SubmissionRow] = []
+        self.status = Announcer()
+        assignments = session.assignments()
+        self.assignment = w.Dropdown(options=assignments, value=assignments[0] if assignments else None,
+                                     description="Assignment", style={"description_width": "initial"},
+                                     layout=w.Layout(width="32em"))
+        self.assignment.observe(lambda _: self.load_assignment(), names="value")
+        self.progress_bar = w.IntProgress(min=0, max=1, value=0, description="Graded",
+                                          layout=w.Layout(width="24em"))
+        self.progress_text = w.HTML()
+        self.mentor = w.Dropdown(options=[], description="Mentor", style={"description_width": "initial"},
+                                 layout=w.Layout(width="32em"))
+        self.mentor.observe(self._mentor_changed, names="value")
+        self._quiet = False
+        self.previous = w.Button(description="Previous", tooltip="Previous mentor", icon="arrow-left")
+        self.next = w.Button(description="Next", tooltip="Next mentor", icon="arrow-right")
+        self.next_todo = w.Button(description="Next to grade", tooltip="The next mentor not fully graded yet")
+        self.previous.on_click(lambda _: self._step(-1))
+        self.next.on_click(lambda _: self._step(1))
+        self.next_todo.on_click(lambda _: self._next_to_grade())
+        self.problems = w.HTML()
+        self.panels_box = w.VBox()
+        self.panels: list[AnswerPanel] = []
+        self.checks = w.HTML()
+        self.extra = w.HTML()
+        self.flag_note = w.Textarea(placeholder="What the concern is, briefly (for the person who follows up)",
+                                    description="Concern", layout=w.Layout(width="100%", height="4em"))
+        self.flag_button = w.Button(description="Record safeguarding concern", button_style="warning",
+                                    tooltip=session.rubric.safeguarding_help)
+        self.flag_button.on_click(self._flag)
+        self.flags_here = w.HTML()
+        self.follow_up = w.HTML()
+        guard = w.VBox([
+            w.HTML(f"<h3>{_e(session.rubric.safeguarding_label)}</h3>"
+                   f'<p class="mc-muted">{_e(session.rubric.safeguarding_help)}</p>'),
+            self.flags_here, self.flag_note, self.flag_button])
+        rubric_help = w.Accordion(children=[w.HTML(_markdown(rubric_markdown(session.rubric), escape=False))],
+                                  titles=("The rubric, and how levels become points",), selected_index=None)
+        self.widget = w.VBox([
+            w.HTML(_CSS + f'<div class="mc-grading"><h2>Grading reflections</h2><p class="mc-muted">Grading as '
+                   f"<strong>{_e(session.grader)}</strong>. Read each answer as a whole, choose one level per "
+                   "criterion (arrow keys move within a group), add a comment, then save that answer.</p></div>"),
+            rubric_help,
+            w.HBox([self.assignment, self.progress_bar, self.progress_text]),
+            w.HBox([self.mentor, self.previous, self.next, self.next_todo]),
+            self.status,
+            self.problems,
+            self.panels_box,
+            self.checks,
+            self.extra,
+            guard,
+            self.follow_up,
+        ])
+        self.widget.add_class("mc-grading")
+        if assignments:
+            self.load_assignment()
+        else:
+            self.announce("No assignments in source/ yet: run mentor-course grading generate.")
+
+    # -- loading -------------------------------------------------------------------------------------
+
+    def announce(self, message: str) -> None:
+        self.status.say(message)
+
+    def load_assignment(self, keep: str | None = None) -> None:
+        assignment = self.assignment.value
+        self.rows = self.session.rows(assignment)
+        self._show_progress()
+        options = [(f"{r.student}  ({_STATUS_MARK.get(r.status, r.status)}{', flagged' if r.flagged else ''})",
+                    r.student) for r in self.rows]
+        previous = keep if keep in [r.student for r in self.rows] else None
+        target = previous or self.session.next_to_grade(self.rows) or (self.rows[0].student if self.rows else None)
+        # Changing the options resets the value; set both without loading twice.
+        self._quiet = True
+        try:
+            self.mentor.options = options
+            self.mentor.value = target
+        finally:
+            self._quiet = False
+        self._show_follow_up()
+        if target is None:
+            self.panels_box.children = ()
+            self.problems.value = ('<p class="mc-muted">No submissions yet. Collect them (nbgrader collect) or '
+                                   "import a folder (mentor-course grading import).</p>")
+            self.current = None
+            return
+        self.load_submission()
+
+    def _show_progress(self) -> None:
+        progress = self.session.progress(self.rows)
+        self.progress_bar.max = max(progress.total, 1)
+        self.progress_bar.value = progress.graded
+        self.progress_text.value = f"<span>{_e(progress.describe())}</span>"
+
+    def _show_follow_up(self) -> None:
+        flags = self.session.open_flags(self.assignment.value)
+        if not flags:
+            self.follow_up.value = '<p class="mc-muted">No open safeguarding concerns for this assignment.</p>'
+            return
+        items = "".join(f"<li><strong>{_e(f.student)}</strong>: {_e(f.note)} <span class='mc-muted'>(raised by "
+                        f"{_e(f.raised_by)}, {_e(f.raised_at)})</span></li>" for f in flags)
+        self.follow_up.value = (f"<h3>Open safeguarding concerns ({len(flags)})</h3><ul>{items}</ul>"
+                                '<p class="mc-muted">Follow up and close them with: mentor-course grading flags '
+                                "--resolve ID</p>")
+
+    def _mentor_changed(self, _: Any) -> None:
+        if not self._quiet:
+            self.load_submission()
+
+    def load_submission(self) -> None:
+        student = self.mentor.value
+        if student is None:
+            return
+        view = self.session.open(self.assignment.value, student)
+        self.current = view
+        items = "".join(f"<li>{_e(p.message)}</li>" for p in view.problems)
+        self.problems.value = (f'<div class="mc-problems"><h3>{_e(student)}: {_e(_STATUS_MARK.get(view.status))}</h3>'
+                               + (f"<ul>{items}</ul>" if items else "") + "</div>")
+        while len(self.panels) < len(view.answers):
+            self.panels.append(AnswerPanel(self, len(self.panels) + 1))
+        can_save = view.status in (GRADED, TO_GRADE)
+        for panel, answer in zip(self.panels, view.answers, strict=False):
+            panel.show(answer, can_save)
+        self.panels_box.children = tuple(p.box for p in self.panels[: len(view.answers)])
+        if view.checks:
+            got = sum(c.score for c in view.checks)
+            total = sum(c.max_score for c in view.checks)
+            self.checks.value = (f"<h3>Knowledge check</h3><p>{got:g} of {total:g} points, marked automatically.</p>")
+        else:
+            self.checks.value = ""
+        if view.inspection.extra_text:
+            blocks = "".join(f'<div class="mc-answer">{_markdown(t, escape=True)}</div>'
+                             for t in view.inspection.extra_text)
+            self.extra.value = ("<h3>Other text the mentor wrote</h3><p class='mc-muted'>Outside the answer cells "
+                                f"(for example after deleting an answer cell).</p>{blocks}")
+        else:
+            self.extra.value = ""
+        flags = [f for f in view.flags if f.open]
+        self.flags_here.value = ("<ul>" + "".join(f"<li>Recorded by {_e(f.raised_by)} ({_e(f.raised_at)}): "
+                                                  f"{_e(f.note)}</li>" for f in flags) + "</ul>") if flags else ""
+        self.flag_note.value = ""
+        index = [r.student for r in self.rows].index(student) + 1 if student in [r.student for r in self.rows] else 0
+        self.announce(f"Showing {student}, {index} of {len(self.rows)}: {view.status}.")
+
+    # -- actions ---------------------------------------------------------------------------------------
+
+    def save_answer(self, panel: AnswerPanel, prompt_id: str, grade: RubricGrade) -> None:
+        if self.current is None:
+            return
+        try:
+            result = self.session.save(self.current, prompt_id, grade)
+        except IncompleteGrade as exc:
+            self.announce(f"Not saved: {'; '.join(exc.problems)}.")
+            return
+        except GradeConflict as exc:
+            self.announce(f"Not saved: {exc}")
+            return
+        except LookupError as exc:  # not autograded
+            self.announce(f"Not saved: {exc}")
+            return
+        student = self.current.student
+        self.rows = self.session.rows(self.assignment.value)
+        self._show_progress()
+        self.current = self.session.open(self.assignment.value, student)
+        panel.show(self.current.answer(prompt_id), True)
+        self._refresh_labels()
+        self.announce(f"Saved answer {panel.number} for {student}: {result.score:g} of "
+                      f"{self.current.answer(prompt_id).prompt.points:g} points. "
+                      f"{self.session.progress(self.rows).describe()}.")
+
+    def _refresh_labels(self) -> None:
+        value = self.mentor.value
+        self._quiet = True
+        try:
+            self.mentor.options = [(f"{r.student}  ({_STATUS_MARK.get(r.status, r.status)}"
+                                    f"{', flagged' if r.flagged else ''})", r.student) for r in self.rows]
+            self.mentor.value = value
+        finally:
+            self._quiet = False
+
+    def _step(self, delta: int) -> None:
+        names = [r.student for r in self.rows]
+        if not names or self.mentor.value not in names:
+            return
+        self.mentor.value = names[(names.index(self.mentor.value) + delta) % len(names)]
+
+    def _next_to_grade(self) -> None:
+        nxt = self.session.next_to_grade(self.rows, self.mentor.value)
+        if nxt is None:
+            self.announce(f"Every submission is graded. {self.session.progress(self.rows).describe()}.")
+        else:
+            self.mentor.value = nxt
+
+    def _flag(self, _: Any) -> None:
+        if self.current is None:
+            return
+        try:
+            self.session.raise_flag(self.current.assignment, self.current.student, self.flag_note.value)
+        except ValueError as exc:
+            self.announce(f"Not recorded: {exc}.")
+            return
+        student = self.current.student
+        self.rows = self.session.rows(self.assignment.value)
+        self._refresh_labels()
+        self.current = self.session.open(self.assignment.value, student)
+        self.load_submission()
+        self._show_follow_up()
+        self.announce(f"Safeguarding concern recorded for {student}. It is kept apart from grades and never sent "
+                      "to the mentor.")
+
+
+def grading_view(course: Path | str | None = None, grader: str | None = None) -> w.Widget:
+    """Open the grading view for the course at ``course`` (default: found from the working folder)."""
+    from widgets.grading.assignments import load_course_rubric
+
+    found = open_course(course)
+    rubric, errors = load_course_rubric(found)
+    if rubric is None:
+        return w.HTML("<p><strong>The rubric has problems; fix them first:</strong></p><ul>"
+                      + "".join(f"<li>{_e(e)}</li>" for e in errors) + "</ul>")
+    view = GradingView(GradingSession(found, rubric, grader))
+    return view.widget
+
+
+__all__ = ["Announcer", "AnswerPanel", "GradingView", "grading_view"]

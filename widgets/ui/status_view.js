@@ -1,0 +1,207 @@
+// The module header and the course overview (props built and escaped in widgets/ui/status_props.py),
+// with the saved-work panel: download and import the progress file, an optional name, and on a
+// shared server the personal link (kept in the address bar so a reload finds the same progress).
+
+const MAX_IMPORT_BYTES = 5_000_000;
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "html") node.innerHTML = value;
+    else if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+let counter = 0;
+const uid = (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+function download(name, mime, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = h("a", { href: url, download: name, style: "display:none" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30000);
+}
+
+function personalLink(id) {
+  const url = new URL(window.location.href);
+  url.searchParams.set("learner", id);
+  url.hash = "";
+  return url;
+}
+
+// Another module's page: the same address with the module folder swapped (works for Voilà's
+// /voila/render/<module>/module.ipynb and JupyterLab's /lab/tree/modules/<module>/module.ipynb).
+function moduleHref(moduleId, moduleIds) {
+  const url = new URL(window.location.href);
+  const parts = url.pathname.split("/");
+  if (!parts[parts.length - 1].endsWith(".ipynb")) return null;
+  const at = parts.findIndex((p) => moduleIds.includes(decodeURIComponent(p)));
+  const base = at >= 0 ? parts.slice(0, at) : parts.slice(0, -1);
+  url.pathname = [...base, encodeURIComponent(moduleId), "module.ipynb"].join("/");
+  url.hash = "";
+  return url.toString();
+}
+
+function render({ model, el }) {
+  const root = h("section", { className: "mc" });
+  const main = h("div");
+  const link = h("div");
+  const panel = h("div");
+  const result = h("div", { role: "status", "aria-live": "polite", "data-testid": "progress-result" });
+  root.append(main, link, panel, result);
+  el.append(root);
+  let panelKey = null;
+  let linkDone = false;
+
+  function savedWorkPanel(p) {
+    const fileId = uid("mc-file");
+    const nameId = uid("mc-name");
+    const file = h("input", { type: "file", id: fileId, className: "mc-file-input", accept: ".json,application/json",
+      "data-testid": "import-file" });
+    file.addEventListener("change", async () => {
+      const chosen = file.files && file.files[0];
+      file.value = "";
+      if (!chosen) return;
+      if (chosen.size > MAX_IMPORT_BYTES) {
+        result.replaceChildren(h("p", { className: "mc-alert", text: "Nothing was imported: that file is far too large to be a progress file." }));
+        return;
+      }
+      result.replaceChildren(h("p", { className: "mc-note", text: `Importing ${chosen.name}…` }));
+      model.send({ action: "import", name: chosen.name, text: await chosen.text() });
+    });
+    const name = h("input", { type: "text", id: nameId, value: p.learner.name || "", autocomplete: "name",
+      "data-testid": "learner-name" });
+    return h("details", { className: "mc-details", "data-testid": "saved-work" },
+      h("summary", { text: "Your saved work: download, import, name" }),
+      h("p", { className: "mc-small", text: p.learner.where }),
+      p.learner.link && !p.learner.generated ? linkBox(p.learner.id) : "",
+      h("div", { className: "mc-actions" },
+        h("button", { type: "button", className: "mc-button", "data-testid": "export-progress",
+          onclick: () => model.send({ action: "export" }), text: "Download my progress (.json)" }),
+        file,
+        h("label", { for: fileId, className: "mc-file-label", text: "Import a progress file" })),
+      h("p", { className: "mc-small", text: "Importing adds what the file holds to your progress here; nothing is lost, and a copy of your progress from before the import is kept." }),
+      h("div", { className: "mc-field" },
+        h("label", { for: nameId, text: "Your name on exported drafts (optional):" }),
+        name,
+        h("button", { type: "button", className: "mc-button", "data-testid": "save-name",
+          onclick: () => model.send({ action: "name", name: name.value }), text: "Save name" })));
+  }
+
+  function linkBox(id) {
+    const url = personalLink(id).toString();
+    const copy = h("button", { type: "button", className: "mc-button", text: "Copy link" });
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(url);
+        copy.textContent = "Copied";
+      } catch {
+        copy.textContent = "Select the link and copy it";
+      }
+    });
+    return h("div", { className: "mc-link-box", "data-testid": "personal-link" },
+      h("span", { text: "Your personal link:" }), h("a", { href: url, text: url }), copy);
+  }
+
+  function headerMain(p) {
+    const headId = uid("mc-h");
+    root.setAttribute("aria-labelledby", headId);
+    root.className = "mc mc-header";
+    root.setAttribute("data-testid", "module-header");
+    const items = p.items.map((i) =>
+      h("li", { className: i.done ? "mc-done" : "" },
+        h("span", { className: "mc-mark", "aria-hidden": "true", text: i.icon }),
+        h("span", {}, h("span", { html: i.label }), ": ", h("span", { className: "mc-state", text: i.state }),
+          i.detail ? h("span", { className: "mc-small", text: ` (${i.detail})` }) : "")));
+    const minutes = p.minutes ? ` · about ${p.minutes} minutes` : "";
+    return [
+      h("p", { className: "mc-eyebrow", text: `Your progress in this module${minutes}` }),
+      h("h2", { id: headId, className: "mc-sr-only", text: "Your progress in this module" }),
+      h("p", { className: "mc-score", "data-testid": "module-state" },
+        h("span", { "aria-hidden": "true", text: `${p.state_icon} ` }), p.state_label,
+        p.part_count ? `: ${p.done_count} of ${p.part_count} parts done` : ""),
+      items.length ? h("ul", { className: "mc-status" }, items) : h("p", { text: "This module has no activities yet." }),
+    ];
+  }
+
+  function overviewMain(p) {
+    const headId = uid("mc-o");
+    root.setAttribute("aria-labelledby", headId);
+    root.className = "mc mc-overview";
+    root.setAttribute("data-testid", "course-overview");
+    const ids = p.modules.map((m) => m.id);
+    const rows = p.modules.map((m) => {
+      const href = moduleHref(m.id, ids);
+      const title = h("span", { html: `${m.n}. ${m.title}` });
+      return h("tr", { "data-testid": `overview-${m.id}` },
+        h("th", { scope: "row" }, href ? h("a", { href }, title) : title,
+          m.minutes ? h("span", { className: "mc-small", text: ` (about ${m.minutes} min)` }) : ""),
+        h("td", { "data-label": "Status" }, h("span", { "aria-hidden": "true", text: `${m.state_icon} ` }), m.state_label),
+        h("td", { "data-label": "Scenarios", text: m.scenarios }),
+        h("td", { "data-label": "Self-check", text: m.selfcheck }),
+        h("td", { "data-label": "Reflection", text: m.reflection }));
+    });
+    return [
+      h("p", { className: "mc-eyebrow", text: "Course overview" }),
+      h("h2", { id: headId, html: p.title, style: "font-size:1.3rem;margin:.1rem 0 .4rem" }),
+      h("p", { className: "mc-score", text: `${p.done} of ${p.total} modules done.` }),
+      h("div", { className: "mc-table-wrap" }, h("table", {},
+        h("caption", { className: "mc-sr-only", text: "Each module and what you have done in it" }),
+        h("thead", {}, h("tr", {}, ["Module", "Status", "Scenarios", "Self-check", "Reflection"].map((t) =>
+          h("th", { scope: "col", text: t })))),
+        h("tbody", {}, rows))),
+    ];
+  }
+
+  function update() {
+    const p = model.get("props") || {};
+    if (!p.kind) return;
+    const notes = [
+      p.error ? h("p", { className: "mc-alert", role: "alert", text: p.error }) : "",
+      ...(p.notices || []).map((n) => h("p", { className: "mc-note", role: "status", text: n })),
+    ];
+    main.replaceChildren(...(p.kind === "header" ? headerMain(p) : overviewMain(p)), ...notes);
+    if (p.learner.link && !linkDone) {
+      linkDone = true;
+      const url = personalLink(p.learner.id);
+      if (new URL(window.location.href).searchParams.get("learner") !== p.learner.id) {
+        // keep the id in the address bar: a reload or a bookmark then comes back to this progress
+        window.history.replaceState(window.history.state, "", url.toString());
+      }
+      if (p.learner.generated) {
+        link.replaceChildren(h("div", { className: "mc-note" },
+          h("p", { text: "Welcome. Your progress on this server is kept under a pseudonymous id. Bookmark this page or keep the link below to come back to it later." }),
+          linkBox(p.learner.id)));
+      }
+    }
+    // rebuild the panel only when its content changes, so a half-typed name or focus is not lost
+    const key = JSON.stringify({ ...p.learner, name: null });
+    if (key !== panelKey) {
+      panelKey = key;
+      panel.replaceChildren(savedWorkPanel(p));
+    }
+  }
+
+  model.on("msg:custom", (msg) => {
+    if (!msg || typeof msg !== "object") return;
+    if (msg.type === "download") download(msg.name, msg.mime, msg.text);
+    else if (msg.type === "result") {
+      result.replaceChildren(h("p", { className: msg.ok ? "mc-note" : "mc-alert", text: msg.message }));
+    }
+  });
+  model.on("change:props", update);
+  update();
+  return () => model.off("change:props", update);
+}
+
+export default { render };
