@@ -6,6 +6,8 @@ assert on are visible right beside the assertion.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -71,6 +73,14 @@ tests:
   - {name: strongest, path: [validate], expect: {ending: good-ending}}
   - {name: harmful, path: [dismiss], expect: {ending: withdraw}}
 """
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep learner data written while notebooks execute (nbval) out of the working tree."""
+    if "MENTOR_COURSE_PROGRESS" not in os.environ and "MENTOR_COURSE_DATA" not in os.environ:
+        data = Path(tempfile.mkdtemp(prefix="mentor-course-tests-"))
+        os.environ["MENTOR_COURSE_DATA"] = str(data)
+        os.environ["MENTOR_COURSE_PROGRESS"] = str(data / "progress.json")
 
 
 @pytest.fixture
