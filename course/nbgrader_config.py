@@ -32,9 +32,20 @@ c.CourseDirectory.ignore = [
 c.ClearSolutions.text_stub = "Write your answer here, in place of this line."
 c.ClearSolutions.code_stub = {"python": '""  # type the letter(s) of your choice between these quotes'}
 
-#: A mentor who deletes an answer cell still gets it graded: nbgrader puts it back (empty, marked 0,
-#: with a note) and the grading view shows whatever the mentor wrote elsewhere in the notebook.
-c.OverwriteCells.add_missing_cells = True
+#: A mentor who deletes an answer cell still gets it graded: RestoreMissingGradeCells puts it back
+#: after its prompt (with a note) so its grade and comment reach the feedback, and the grading view
+#: shows whatever the mentor wrote elsewhere. nbgrader's own OverwriteCells.add_missing_cells stays off:
+#: in 0.9.6 it fails any submission of these notebooks with a deleted answer (KeyError: 'prompt-...').
+#: A duplicated answer cell: nbgrader grades the last copy; the grading view shows every copy.
+c.OverwriteCells.add_missing_cells = False
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "widgets.grading.preprocessors.RestoreMissingGradeCells",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 #: Binder or email (no exchange): `nbgrader zip_collect <assignment>` files notebooks saved as
 #: course/downloaded/<assignment>/archive/<mentor-id>_<assignment>.ipynb; `mentor-course grading import`

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -76,11 +77,13 @@ def test_serve_module_page_is_rendered_without_sources(tuned: process.ServeProce
     assert "button.on_click" not in html  # the cell's source is stripped
 
 
-def test_serve_kernels_get_the_data_folder(tuned: process.ServeProcess, tiny_course: Path):
-    _, _, html = Client().get(tuned.url + PAGE)
-    assert "data: " in html or "application/vnd.jupyter.widget-view+json" in html
-    data_dir = re.search(r"--data-dir', '([^']+)'", repr(tuned.proc.args))
-    assert data_dir and Path(data_dir.group(1)).is_dir()
+def test_serve_kernels_get_the_data_folder_and_course_root(tuned: process.ServeProcess, tiny_course: Path):
+    process.wait_until(lambda: bool(tuned.kernel_pids()), message="a kernel")
+    pid = min(tuned.kernel_pids())
+    env = dict(item.split("=", 1) for item in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in item)
+    data_dir = Path(env["MENTOR_COURSE_DATA"])
+    assert data_dir.is_dir() and data_dir.name == "data"
+    assert Path(env["MENTOR_COURSE_ROOT"]) == tiny_course.resolve()
 
 
 def test_serve_sets_xsrf_cookie_so_closing_a_page_frees_its_kernel(tuned: process.ServeProcess):
@@ -89,11 +92,11 @@ def test_serve_sets_xsrf_cookie_so_closing_a_page_frees_its_kernel(tuned: proces
     kernel_id = page_config(html)["kernelId"]
     token = client.cookie("_xsrf")
     assert token
-    before = len(tuned.kernel_pids())
+    assert kernel_id in tuned.kernel_ids()
     # what the page sends on close (voila's beforeunload: POST voila/api/shutdown/<id> with the XSRF header)
     status = client.post(f"{tuned.url}voila/api/shutdown/{kernel_id}", {"X-XSRFToken": token})
     assert status == 204
-    process.wait_until(lambda: len(tuned.kernel_pids()) < before, message="the kernel to be shut down")
+    process.wait_until(lambda: kernel_id not in tuned.kernel_ids(), message="the kernel to be shut down")
 
 
 def test_stock_sets_no_xsrf_cookie_and_refuses_the_shutdown(stock: process.ServeProcess):
@@ -150,7 +153,6 @@ def test_serve_culls_a_kernel_whose_page_went_away(tiny_course: Path, tmp_path: 
 def test_serve_ctrl_c_stops_cleanly_and_shuts_every_kernel_down(tiny_course: Path, tmp_path: Path):
     served = process.serve(tiny_course, tmp_path / "data", tmp_path / "serve.log")
     Client().get(served.url + PAGE)
-    kernels = served.kernel_pids()
     process.wait_until(lambda: len(served.kernel_pids()) >= 2, message="a visitor's kernel and a refilled pool")
     kernels = served.kernel_pids()
     assert served.stop() == 0
@@ -158,17 +160,15 @@ def test_serve_ctrl_c_stops_cleanly_and_shuts_every_kernel_down(tiny_course: Pat
              and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()}
     assert alive == set()
     assert "Stopped; every kernel has been shut down." in served.output()
-    assert "Traceback" not in served.output()
+    # the server itself reports no error (a kernel stopped in the middle of running its notebook may log
+    # one of its own, prefixed [IPKernelApp])
+    server_lines = [line for line in served.output().splitlines() if not line.startswith(("[IPKernelApp]", " "))]
+    assert not [line for line in server_lines if "ERROR" in line or "Exception in callback" in line
+                or "never retrieved" in line]
 
 
 def test_serve_refuses_a_port_in_use(tiny_course: Path, tmp_path: Path, tuned: process.ServeProcess):
     port = tuned.url.rsplit(":", 1)[1].strip("/")
     with pytest.raises(RuntimeError, match="choose another port with --port"):
-        process.start([*process_command(tiny_course, tmp_path), "--port", port], tmp_path / "second.log")
-
-
-def process_command(course: Path, tmp_path: Path) -> list[str]:
-    import sys
-
-    return [sys.executable, "-m", "widgets.cli", "serve", "--course-dir", str(course), "--data-dir",
-            str(tmp_path / "data")]
+        process.start([sys.executable, "-m", "widgets.cli", "serve", "--course-dir", str(tiny_course),
+                       "--data-dir", str(tmp_path / "data"), "--port", port], tmp_path / "second.log")

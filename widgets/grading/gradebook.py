@@ -74,6 +74,19 @@ class SubmissionGrades:
         return not any(c.needs_manual_grade for c in self.cells)
 
 
+@dataclass(frozen=True)
+class SourceCell:
+    """A graded cell of the assignment as nbgrader stored it from ``source/`` (to put a deleted one back)."""
+
+    grade_id: str
+    cell_type: str
+    source: str
+    checksum: str
+    locked: bool
+    points: float
+    solution: bool
+
+
 class NotAutograded(LookupError):
     """The submission is not in the gradebook yet: it has to be autograded first."""
 
@@ -121,6 +134,17 @@ class Gradebook:
                 raise NotAutograded(f"{student}'s {assignment} is not in the gradebook yet; autograde it first: "
                                     f"mentor-course grading autograde {assignment}") from None
             return _submission(assignment, sub)
+
+    def graded_source_cells(self, assignment: str, notebook: str) -> list[SourceCell]:
+        """Every graded cell of an assignment's notebook, as ``generate_assignment`` stored it."""
+        with self._open() as gb:
+            nb = gb.find_notebook(notebook, assignment)
+            sources = {c.name: c for c in nb.source_cells}
+            solutions = {c.name for c in nb.solution_cells}
+            return [SourceCell(g.name, sources[g.name].cell_type, sources[g.name].source or "",
+                               sources[g.name].checksum or "", bool(sources[g.name].locked), float(g.max_score),
+                               g.name in solutions)
+                    for g in nb.grade_cells if g.name in sources]
 
     def write_manual_grade(self, assignment: str, student: str, grade_id: str, score: float, comment: str) -> CellGrade:
         """Store a trainer's score and comment for one cell, as the formgrader does."""

@@ -34,8 +34,16 @@ def nbgrader_api(course: Course) -> Any:  # -> nbgrader.apps.NbGraderAPI
     config = nbgrader_config(course.root)
     coursedir = CourseDirectory(config=config)
     coursedir.root = str(course.root)
-    with contextlib.redirect_stderr(io.StringIO()):  # the API looks for an exchange and logs when there is none
-        api = NbGraderAPI(coursedir=coursedir, config=config)
+    # The API looks for an exchange on start and logs CRITICAL when there is none (Binder, email):
+    # not a problem for generating, autograding or feedback, so keep it from alarming a trainer.
+    quiet = logging.getLogger("traitlets")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL + 1)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            api = NbGraderAPI(coursedir=coursedir, config=config)
+    finally:
+        quiet.setLevel(level)
     api.log.setLevel(logging.WARNING)
     return api
 

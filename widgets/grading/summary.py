@@ -198,3 +198,25 @@ def draw_plots(summary: Summary, out: Path) -> list[Path]:
     plt.close(fig)
     paths.append(path)
     return paths
+
+
+def export_summary(course: Path | str | None = None, out: Path | str | None = None,
+                   assignments: list[str] | None = None) -> list[Path]:
+    """Collect, write the CSVs and draw the plots for the course found from ``course``; return the files.
+
+    The default folder is ``course/private/exports`` (git-ignored: these files name mentors)."""
+    from widgets.content.errors import ContentInvalid
+    from widgets.grading.assignments import load_course_rubric
+    from widgets.grading.course import open_course
+
+    found = open_course(course)
+    rubric, errors = load_course_rubric(found)
+    if rubric is None:
+        raise ContentInvalid(errors)
+    session = GradingSession(found, rubric)
+    try:
+        result = collect_summary(session, assignments)
+    finally:
+        session.close()
+    target = Path(out) if out else found.private / "exports"
+    return [*write_csvs(result, target), *draw_plots(result, target)]

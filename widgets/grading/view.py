@@ -43,7 +43,6 @@ _CSS = """
 .mc-grading .mc-muted { color: var(--jp-ui-font-color2, #4a4a4a); font-size: 0.92em; }
 .mc-grading .mc-problems li { margin-bottom: 0.2em; }
 .mc-grading .mc-preview { border: 1px dashed var(--jp-border-color1, #767676); padding: 0.3em 0.7em; }
-.mc-grading .widget-radio-box label { white-space: normal; line-height: 1.3; margin-bottom: 0.25em; }
 .mc-grading h3, .mc-grading h4 { margin: 0.5em 0 0.3em 0; }
 </style>
 """
@@ -80,6 +79,75 @@ class Announcer(anywidget.AnyWidget):
         self.count += 1
 
 
+class LevelPicker(anywidget.AnyWidget):
+    """One criterion's levels as a native radio group in a ``<fieldset>`` whose ``<legend>`` names the
+    criterion: screen readers announce "Emotions, radio group", and the arrow keys move between levels."""
+
+    _esm = """
+    let counter = 0;
+    function render({ model, el }) {
+      const name = "mc-level-" + (++counter) + "-" + Math.random().toString(36).slice(2, 8);
+      const fieldset = document.createElement("fieldset");
+      fieldset.className = "mc-level-picker";
+      const legend = document.createElement("legend");
+      fieldset.appendChild(legend);
+      const hint = document.createElement("div");
+      hint.className = "mc-level-hint";
+      hint.id = name + "-hint";
+      fieldset.appendChild(hint);
+      fieldset.setAttribute("aria-describedby", hint.id);
+      const list = document.createElement("div");
+      fieldset.appendChild(list);
+      const draw = () => {
+        legend.textContent = model.get("legend");
+        hint.textContent = model.get("hint");
+        hint.hidden = !model.get("hint");
+        list.replaceChildren();
+        for (const opt of model.get("options")) {
+          const label = document.createElement("label");
+          const input = document.createElement("input");
+          input.type = "radio";
+          input.name = name;
+          input.value = opt.value;
+          input.checked = model.get("value") === opt.value;
+          input.disabled = model.get("disabled");
+          input.addEventListener("change", () => {
+            if (input.checked) { model.set("value", opt.value); model.save_changes(); }
+          });
+          label.appendChild(input);
+          label.appendChild(document.createTextNode(" " + opt.label));
+          list.appendChild(label);
+        }
+      };
+      const sync = () => {
+        for (const input of list.querySelectorAll("input")) {
+          input.checked = model.get("value") === input.value;
+          input.disabled = model.get("disabled");
+        }
+      };
+      model.on("change:options change:legend change:hint", draw);
+      model.on("change:value change:disabled", sync);
+      draw();
+      el.appendChild(fieldset);
+    }
+    export default { render };
+    """
+    _css = """
+    .mc-level-picker { border: 1px solid var(--jp-border-color1, #767676); border-radius: 4px;
+      margin: 0 0 0.6em 0; padding: 0.3em 0.7em 0.5em 0.7em; color: var(--jp-ui-font-color1, #1a1a1a); }
+    .mc-level-picker legend { font-weight: 600; padding: 0 0.3em; }
+    .mc-level-picker .mc-level-hint { color: var(--jp-ui-font-color2, #4a4a4a); font-size: 0.9em;
+      margin-bottom: 0.3em; }
+    .mc-level-picker label { display: block; padding: 0.15em 0; line-height: 1.35; cursor: pointer; }
+    .mc-level-picker input:focus-visible { outline: 2px solid var(--jp-brand-color1, #1565c0); outline-offset: 2px; }
+    """
+    legend = traitlets.Unicode("").tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)
+    options = traitlets.List(traitlets.Dict()).tag(sync=True)
+    value = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+
+
 def _markdown(text: str, *, escape: bool) -> str:
     import mistune
 
@@ -98,39 +166,41 @@ class AnswerPanel:
         self.number = number
         rubric = view.session.rubric
         self.answer_html = w.HTML(layout=w.Layout(width="100%"))
-        self.radios: dict[str, w.RadioButtons] = {}
+        self.radios: dict[str, LevelPicker] = {}
         controls: list[w.Widget] = []
         for crit in rubric.criteria:
-            radio = w.RadioButtons(
-                options=[(f"{lv.points} {lv.title}: {crit.descriptors.get(lv.id, '')}", lv.id) for lv in rubric.levels],
-                value=None, description=crit.title, style={"description_width": "initial"},
-                layout=w.Layout(display="flex", flex_flow="column", width="100%"))
+            radio = LevelPicker(
+                legend=crit.title, hint=f"Look for: {crit.look_for}" if crit.look_for else "",
+                options=[{"value": lv.id, "label": f"{lv.points} {lv.title}: {crit.descriptors.get(lv.id, '')}"}
+                         for lv in rubric.levels],
+                layout=w.Layout(width="100%"))
             radio.observe(self._changed, names="value")
             self.radios[crit.id] = radio
             controls.append(radio)
-            if crit.look_for:
-                controls.append(w.HTML(f'<div class="mc-muted">Look for: {_e(crit.look_for)}</div>'))
         self.no_answer = w.Checkbox(value=False, description="No answer to grade (0 points)", indent=False)
         self.no_answer.observe(self._changed, names="value")
-        snippet_options: list[tuple[str, str | None]] = [("Choose a comment snippet…", None)]
+        snippet_options: list[tuple[str, str]] = [("Choose a comment snippet…", "")]
         for s in rubric.snippets:
             crit = rubric.criterion(s.criterion) if s.criterion else None
             label = f"{crit.title}: {s.text}" if crit else s.text
             snippet_options.append((label if len(label) < 110 else label[:107] + "…", s.id))
-        self.snippet = w.Dropdown(options=snippet_options, value=None, description="Snippet",
-                                  layout=w.Layout(width="100%"))
-        self.insert = w.Button(description="Insert snippet", tooltip="Add the chosen snippet to the comment")
+        self.snippet = w.Dropdown(options=snippet_options, value="", description="Snippet",
+                                  layout=w.Layout(width="72%"))
+        self.insert = w.Button(description="Insert snippet", tooltip="Add the chosen snippet to the comment",
+                               layout=w.Layout(width="auto", flex="0 0 auto"))
         self.insert.on_click(self._insert)
         self.comment = w.Textarea(placeholder="Comment for the mentor (appears under the rubric levels)",
-                                  description="Comment", layout=w.Layout(width="100%", height="6em"))
+                                  description="Comment", layout=w.Layout(width="97%", height="6em"))
         self.comment.observe(self._changed, names="value")
         self.preview = w.HTML()
         self.save = w.Button(description=f"Save grade for answer {number}", button_style="primary",
-                             tooltip="Write the score and the comment to the gradebook")
+                             tooltip="Write the score and the comment to the gradebook",
+                             layout=w.Layout(width="auto"))
         self.save.on_click(self._save)
         self.saved = w.HTML()
-        right = w.VBox([*controls, self.no_answer, w.HBox([self.snippet, self.insert]), self.comment, self.preview,
-                        w.HBox([self.save]), self.saved], layout=w.Layout(width="46%", padding="0 0 0 1em"))
+        snippets = w.HBox([self.snippet, self.insert], layout=w.Layout(width="100%"))
+        right = w.VBox([*controls, self.no_answer, snippets, self.comment, self.preview, w.HBox([self.save]),
+                        self.saved], layout=w.Layout(width="46%", padding="0 0 0 1em"))
         left = w.VBox([self.answer_html], layout=w.Layout(width="54%"))
         self.box = w.HBox([left, right], layout=w.Layout(width="100%", border_bottom="1px solid #767676",
                                                          padding="0 0 1em 0", margin="0 0 1em 0"))
@@ -156,7 +226,7 @@ class AnswerPanel:
             radio.value = levels.get(crit_id)
         self.no_answer.value = stored.grade.no_answer if stored else answer.answer.state != "answered"
         self.comment.value = stored.grade.comment if stored else ""
-        self.snippet.value = None
+        self.snippet.value = ""
         self.save.disabled = not can_save
         if stored:
             note = f"Saved {stored.score:g} of {p.points:g} by {_e(stored.grader)} ({_e(stored.updated_at)})."
@@ -227,7 +297,8 @@ class GradingView:
         self._quiet = False
         self.previous = w.Button(description="Previous", tooltip="Previous mentor", icon="arrow-left")
         self.next = w.Button(description="Next", tooltip="Next mentor", icon="arrow-right")
-        self.next_todo = w.Button(description="Next to grade", tooltip="The next mentor not fully graded yet")
+        self.next_todo = w.Button(description="Next to grade", tooltip="The next mentor not fully graded yet",
+                                  layout=w.Layout(width="auto"))
         self.previous.on_click(lambda _: self._step(-1))
         self.next.on_click(lambda _: self._step(1))
         self.next_todo.on_click(lambda _: self._next_to_grade())
@@ -237,20 +308,21 @@ class GradingView:
         self.checks = w.HTML()
         self.extra = w.HTML()
         self.flag_note = w.Textarea(placeholder="What the concern is, briefly (for the person who follows up)",
-                                    description="Concern", layout=w.Layout(width="100%", height="4em"))
-        self.flag_button = w.Button(description="Record safeguarding concern", button_style="warning",
-                                    tooltip=session.rubric.safeguarding_help)
+                                    description="Concern", layout=w.Layout(width="97%", height="4em"))
+        # Default style: white text on nbgrader's warning orange is below WCAG AA contrast.
+        self.flag_button = w.Button(description="Record safeguarding concern", icon="flag",
+                                    tooltip=session.rubric.safeguarding_help, layout=w.Layout(width="auto"))
         self.flag_button.on_click(self._flag)
         self.flags_here = w.HTML()
         self.follow_up = w.HTML()
         guard = w.VBox([
             w.HTML(f"<h3>{_e(session.rubric.safeguarding_label)}</h3>"
                    f'<p class="mc-muted">{_e(session.rubric.safeguarding_help)}</p>'),
-            self.flags_here, self.flag_note, self.flag_button])
+            self.flags_here, self.flag_note, w.HBox([self.flag_button])])
         rubric_help = w.Accordion(children=[w.HTML(_markdown(rubric_markdown(session.rubric), escape=False))],
                                   titles=("The rubric, and how levels become points",), selected_index=None)
         self.widget = w.VBox([
-            w.HTML(_CSS + f'<div class="mc-grading"><h2>Grading reflections</h2><p class="mc-muted">Grading as '
+            w.HTML(_CSS + f'<div class="mc-grading"><p class="mc-muted">Grading as '
                    f"<strong>{_e(session.grader)}</strong>. Read each answer as a whole, choose one level per "
                    "criterion (arrow keys move within a group), add a comment, then save that answer.</p></div>"),
             rubric_help,
@@ -334,7 +406,9 @@ class GradingView:
         can_save = view.status in (GRADED, TO_GRADE)
         for panel, answer in zip(self.panels, view.answers, strict=False):
             panel.show(answer, can_save)
-        self.panels_box.children = tuple(p.box for p in self.panels[: len(view.answers)])
+        # An unreadable file has no answers to show: only its problem, above.
+        shown = self.panels[: len(view.answers)] if view.status != UNREADABLE else []
+        self.panels_box.children = tuple(p.box for p in shown)
         if view.checks:
             got = sum(c.score for c in view.checks)
             total = sum(c.max_score for c in view.checks)

@@ -433,7 +433,7 @@ class PostgresDatabase:
                         conn.execute(f"SET TRANSACTION ISOLATION LEVEL {isolation}")
                     yield _PgTx(conn, self.channel)
             except psycopg.Error as exc:
-                if conn.broken or isinstance(exc, psycopg.OperationalError) and conn.closed:
+                if conn.broken or (isinstance(exc, psycopg.OperationalError) and conn.closed):
                     self._conn = None
                 raise self._error(exc) from None
 

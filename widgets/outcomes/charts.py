@@ -43,8 +43,10 @@ def _dumbbell(ax, y: float, a: float | None, b: float | None, *, marker_a: str, 
         ax.scatter([b], [y], s=95, marker=marker_b, color=AFTER, edgecolors=AFTER, zorder=4)
 
 
-def _style(ax, xlim: tuple[float, float], title: str) -> None:
+def _style(ax, xlim: tuple[float, float], title: str, span: tuple[float, float]) -> None:
+    """Common looks; ``span`` is the data range the bottom axis line covers (the rest holds labels)."""
     ax.set_xlim(*xlim)
+    ax.spines["bottom"].set_bounds(*span)
     ax.set_title(title, loc="left", fontsize=11, color=INK, pad=10)
     ax.grid(axis="x", color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
@@ -81,9 +83,10 @@ def growth_figure(report: GrowthReport) -> Figure:
         if c.id == report.focus:
             tick.set_fontweight("bold")
     right.set_yticklabels([])
-    _style(left, (low - 0.3, high + 1.6), f"How skilled you feel ({low} = not at all, {high} = extremely)")
+    _style(left, (low - 0.3, high + 1.6), f"How skilled you feel ({low} = not at all, {high} = extremely)",
+           (low, high))
     left.set_xticks(range(low, high + 1))
-    _style(right, (-3, 125), "Strongest response chosen in scenarios")
+    _style(right, (-3, 125), "Strongest response chosen in scenarios", (0, 100))
     right.set_xticks([0, 25, 50, 75, 100])
     right.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
     handles = [
@@ -129,7 +132,7 @@ def cohort_figure(s: CohortSummary) -> Figure:
     left.set_ylim(-0.7, len(rows) - 0.3)
     left.set_yticks(ys)
     left.set_yticklabels([_wrap(r.title, 28) for r in rows], fontsize=9, color=INK)
-    _style(left, (0.7, 9.6), f"Self-rating, mean ± SD (n = before / after; fewer than {s.min_n} withheld)")
+    _style(left, (0.7, 9.6), f"Self-rating, mean ± SD (n = before / after; fewer than {s.min_n} withheld)", (1, 7))
     left.set_xticks(range(1, 8))
 
     ym = list(range(len(mods)))[::-1]
@@ -146,7 +149,7 @@ def cohort_figure(s: CohortSummary) -> Figure:
     right.set_ylim(-0.7, len(mods) - 0.3)
     right.set_yticks(ym)
     right.set_yticklabels([_wrap(m.title, 26) for m in mods], fontsize=8.5, color=INK)
-    _style(right, (0, 135), "Module completion (share of mentors)")
+    _style(right, (0, 135), "Module completion (share of mentors)", (0, 100))
     right.set_xticks([0, 25, 50, 75, 100])
     right.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
     handles = [

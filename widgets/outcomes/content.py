@@ -159,7 +159,8 @@ def check_assessment(src: Source, model: Assessment, course: Course | None,
     for comp in declared:
         if comp not in seen_groups:
             yield src.error(("competencies",), "assessment.competency-missing",
-                            f"course.yaml declares competency '{comp}' but the assessment has no items for it")
+                            f"course.yaml declares competency '{comp}' but the assessment has no items for it",
+                            at_key=True)
 
 
 def check_assessment_file(path: Path | str, course: Course | None = None) -> tuple[Assessment | None, list[ContentError]]:

@@ -44,7 +44,7 @@ class CompetencyGrowth:
     scenarios: int
     first: Tally
     latest: Tally
-    modules: tuple[tuple[str, str], ...]  # (module id, title) of the modules that teach it most
+    modules: tuple[tuple[str, str, int], ...]  # (id, title, number in course order) of the modules teaching it most
 
     @property
     def change(self) -> float | None:
@@ -117,7 +117,7 @@ class GrowthReport:
             "change": _round(c.change),
             "scenarios": {"played": c.scenarios,
                           "first_attempt": _tally_dict(c.first), "latest_attempt": _tally_dict(c.latest)},
-            "modules": [{"id": m, "title": t} for m, t in c.modules],
+            "modules": [{"id": m, "title": t, "number": n} for m, t, n in c.modules],
         } for c in self.competencies]
         out["scenarios"] = {"played": self.scenarios_played, "first_attempt": _tally_dict(self.overall_first),
                             "latest_attempt": _tally_dict(self.overall_latest)}
@@ -167,6 +167,7 @@ def build_report(doc: Mapping[str, Any], content: OutcomesContent, *, now: str |
     ev = by_competency(played, course.competency_ids)
     answers = {p: records.ratings(doc, p) for p in records.PHASES}
     module_titles = content.module_titles
+    number = {m: i for i, m in enumerate(content.module_ids, start=1)}
     comps = []
     for comp in course.competencies:
         items = tuple(i.id for i in assessment.items_for(comp.id)) if assessment else ()
@@ -175,7 +176,7 @@ def build_report(doc: Mapping[str, Any], content: OutcomesContent, *, now: str |
             comp.id, comp.title,
             phase_rating(items, answers["before"], low, high), phase_rating(items, answers["after"], low, high),
             e.scenarios, e.first, e.latest,
-            tuple((m, module_titles.get(m, m)) for m in content.teaching.get(comp.id, ())),
+            tuple((m, module_titles.get(m, m), number.get(m, 0)) for m in content.teaching.get(comp.id, ())),
         ))
     all_items = tuple(i.id for i in assessment.items) if assessment else ()
     phases = tuple(PhaseStatus(p, sum(1 for i in all_items if i in answers[p]), len(all_items),
@@ -287,7 +288,7 @@ def summary(report: GrowthReport) -> list[str]:
             evidence.append(f"you chose the strongest response {percent(focus.latest.share)} of the time in its scenarios")
         text = f"The competency to work on next is {focus.title}: {_list(evidence)}."
         if focus.modules:
-            text += " It is taught most in " + _list([t for _, t in focus.modules]) + "."
+            text += " It is taught most in " + "; ".join(f"module {n}, {t}" for _, t, n in focus.modules) + "."
         out.append(text)
     return out
 

@@ -127,13 +127,15 @@ def section_version(doc: Mapping[str, Any]) -> int | None:
 def upgrade(doc: Doc) -> tuple[Doc, str]:
     """Bring an older document's section up to :data:`SECTION_VERSION`; return it and what was done.
 
-    A progress file saved before self-assessments existed has no section: it gets an empty one, so
-    its scenarios and completion still count and the report says the assessments are missing.
+    A progress file saved before self-assessments existed (or by a mentor who never opened them) has
+    no section: it gets an empty one, so its scenarios and completion still count and the report says
+    the assessments are missing.
     """
     if SECTION not in doc:
         out = copy.deepcopy(doc)
         out[SECTION] = empty_section()
-        return out, "saved before self-assessments existed: read as having none"
+        return out, ("no self-assessment answers in it (saved before the self-assessment existed, or it was "
+                     "never opened): its scenarios and modules still count")
     return doc, ""
 
 

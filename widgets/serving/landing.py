@@ -91,8 +91,8 @@ def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str) -> st
 
 def _live_section(apps: Iterable[LiveApp], prefix: str) -> str:
     items = "".join(
-        f'<li><a href="{escape(notebook_href(app.path, prefix))}">{escape(app.title)}</a>'
-        f"<p>{escape(app.description)}</p></li>"
+        f'<li><h3><a href="{escape(notebook_href(app.path, prefix))}">{escape(app.title)}</a></h3>'
+        f'<p class="description">{escape(app.description)}</p></li>'
         for app in apps
     )
     if not items:
@@ -125,7 +125,7 @@ a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 ol.modules, ul.live { list-style: none; padding: 0; margin: 0; }
 li.module, ul.live > li { background: var(--card); border: 1px solid var(--border); border-radius: 6px;
   padding: 1rem 1.25rem; margin: 0 0 1rem; }
-.minutes, .status, .objectives-intro, footer p { color: var(--muted); margin: .25rem 0; }
+.minutes, .status, .objectives-intro, .description, footer p { color: var(--muted); margin: .25rem 0; }
 header { padding-bottom: 0; }
 main h2:first-child { margin-top: 1rem; }
 .status { font-style: italic; }

@@ -34,20 +34,24 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0, interval: f
         time.sleep(interval)
 
 
-def kernel_children(pid: int) -> set[int]:
-    """Pids of the kernel processes that process ``pid`` started."""
-    found = set()
+KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json")
+
+
+def kernel_children(pid: int) -> dict[int, str]:
+    """The kernel processes that process ``pid`` started: pid -> kernel id (from its connection file name)."""
+    found: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
         except OSError:  # the process ended while we looked
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid and b"ipykernel" in cmdline:
-            found.add(int(entry.name))
+        if ppid == pid and "ipykernel" in cmdline:
+            m = KERNEL_FILE.search(cmdline)
+            found[int(entry.name)] = m.group(1) if m else ""
     return found
 
 
@@ -60,7 +64,10 @@ class ServeProcess:
     log: Path
 
     def kernel_pids(self) -> set[int]:
-        return kernel_children(self.proc.pid)
+        return set(kernel_children(self.proc.pid))
+
+    def kernel_ids(self) -> set[str]:
+        return set(kernel_children(self.proc.pid).values())
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")

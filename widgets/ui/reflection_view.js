@@ -157,6 +157,8 @@ function render({ model, el }) {
   document.addEventListener("visibilitychange", onHide);
   model.on("change:props", update);
   update();
+  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
+  model.send({ action: "hello" });
   return () => {
     flushAll();
     document.removeEventListener("visibilitychange", onHide);

@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import anywidget
-import traitlets
-
 from widgets.content.models import Reflection
 from widgets.progress import make_event, utcnow
+from widgets.ui.base import CourseWidget
 from widgets.ui.reflection_export import (
     AssignmentMissing,
     assignment_name,
@@ -23,24 +21,19 @@ from widgets.ui.session import Session
 HERE = Path(__file__).parent
 
 
-class ReflectionView(anywidget.AnyWidget):
+class ReflectionView(CourseWidget):
     """A text area per prompt that saves as the mentor types, with Markdown and notebook export."""
 
     _esm = HERE / "reflection_view.js"
-    _css = HERE / "course.css"
-    props = traitlets.Dict(help="Everything the view shows; see widgets.ui.reflection_props.").tag(sync=True)
 
     def __init__(self, reflection: Reflection, session: Session, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(session, **kwargs)
         self.reflection = reflection
-        self.session = session
         self.generation = 0
         #: The revision of each draft this view last saw or wrote. A save whose stored revision differs
         #: was overtaken by another window, and the progress file keeps the other text (see progress.py).
         self.revs: dict[str, int] = {}
         self._load_from_progress(notice=" ".join(session.notices))
-        self.on_msg(self._on_msg)
-        session.subscribe(self._on_progress)
 
     def drafts(self) -> dict[str, Any]:
         return self.session.doc.get("drafts", {}).get(self.reflection.module, {})
@@ -58,17 +51,14 @@ class ReflectionView(anywidget.AnyWidget):
                                       assignment_exists=bool(nb and nb.is_file()), notice=notice,
                                       error=self.session.error)
 
+    def reload(self) -> None:
+        self.generation += 1  # the page replaces its text areas only when this changes
+        self._load_from_progress()
+
     def _on_progress(self, reason: str) -> None:
         if reason == "import":
             self.generation += 1
             self._load_from_progress(notice="Your drafts were updated from the imported file.")
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            try:
-                self.handle(content)
-            except Exception as exc:  # never a traceback in the page
-                self.send({"type": "result", "ok": False, "message": f"Something went wrong: {exc}"})
 
     def handle(self, content: dict[str, Any]) -> None:
         """Apply one action from the browser (also what tests call)."""

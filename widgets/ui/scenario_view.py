@@ -10,12 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import anywidget
-import traitlets
-
 from widgets import engine
 from widgets.content.models import Scenario
 from widgets.progress import make_event, scenario_key
+from widgets.ui.base import CourseWidget
 from widgets.ui.player_props import props_for
 from widgets.ui.session import Session
 
@@ -34,29 +32,24 @@ def _resume(sc: Scenario, history: list[str]) -> tuple[engine.PlayState, str]:
     return st, ""
 
 
-class ScenarioView(anywidget.AnyWidget):
+class ScenarioView(CourseWidget):
     """Plays one scenario, saving every step to the learner's progress."""
 
     _esm = HERE / "scenario_view.js"
-    _css = HERE / "course.css"
-    props = traitlets.Dict(help="Everything the view shows; see widgets.ui.player_props.props_for.").tag(sync=True)
 
     def __init__(self, scenario: Scenario, session: Session, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(session, **kwargs)
         self.scenario = scenario
-        self.session = session
         self.key = scenario_key(scenario.module, scenario.id)
         self.titles = session.competency_titles()
         self.seq = 0
-        self._load_from_progress()
-        self.on_msg(self._on_msg)
-        session.subscribe(self._on_progress)
+        self.reload()
 
     # ------------------------------------------------------------------ state
     def _saved(self) -> dict[str, Any]:
         return self.session.doc.get("scenarios", {}).get(self.key, {})
 
-    def _load_from_progress(self) -> None:
+    def reload(self) -> None:
         saved = self._saved()
         self.state, notice = _resume(self.scenario, list(saved.get("history", [])))
         self.acknowledged = bool(saved.get("acknowledged")) or bool(self.state.history)
@@ -66,19 +59,10 @@ class ScenarioView(anywidget.AnyWidget):
         self.props = props_for(self.scenario, self.state, acknowledged=self.acknowledged, titles=self.titles,
                                seq=self.seq, focus=focus, notice=notice, error=error)
 
-    def _on_progress(self, reason: str) -> None:
-        if reason == "import":
-            self._load_from_progress()
+    def report_fault(self, message: str) -> None:
+        self._render(error=message)
 
     # ------------------------------------------------------------------ actions
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        try:
-            self.handle(content)
-        except Exception as exc:  # never a traceback in the page
-            self._render(error=f"Something went wrong: {exc}")
-
     def handle(self, content: dict[str, Any]) -> None:
         """Apply one action from the browser (also what tests call)."""
         action = content.get("action")

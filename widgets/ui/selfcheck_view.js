@@ -146,6 +146,8 @@ function render({ model, el }) {
 
   model.on("change:props", update);
   update();
+  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
+  model.send({ action: "hello" });
   return () => model.off("change:props", update);
 }
 

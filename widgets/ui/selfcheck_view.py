@@ -5,33 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import anywidget
-import traitlets
-
 from widgets.content.models import SelfCheck
 from widgets.progress import make_event
+from widgets.ui.base import CourseWidget
 from widgets.ui.selfcheck_props import check_selection, is_correct, result_words, selfcheck_props
 from widgets.ui.session import Session
 
 HERE = Path(__file__).parent
 
 
-class SelfCheckView(anywidget.AnyWidget):
+class SelfCheckView(CourseWidget):
     """Questions from a module's ``selfcheck.yaml``, saved to the learner's progress when checked."""
 
     _esm = HERE / "selfcheck_view.js"
-    _css = HERE / "course.css"
-    props = traitlets.Dict(help="Everything the view shows; see widgets.ui.selfcheck_props.").tag(sync=True)
 
     def __init__(self, check: SelfCheck, session: Session, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(session, **kwargs)
         self.check = check
-        self.session = session
         self.retrying: set[str] = set()
         self.seq = 0
         self._render(notice=" ".join(session.notices), error=session.error)
-        self.on_msg(self._on_msg)
-        session.subscribe(self._on_progress)
 
     def answers(self) -> dict[str, Any]:
         return self.session.doc.get("selfchecks", {}).get(self.check.module, {})
@@ -41,17 +34,12 @@ class SelfCheckView(anywidget.AnyWidget):
         self.props = selfcheck_props(self.check, self.answers(), retrying=self.retrying, problems=problems, seq=self.seq,
                                      focus=focus, announce=announce, notice=notice, error=error)
 
-    def _on_progress(self, reason: str) -> None:
-        if reason == "import":
-            self.retrying.clear()
-            self._render()
+    def reload(self) -> None:
+        self.retrying.clear()
+        self._render(error=self.session.error)
 
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            try:
-                self.handle(content)
-            except Exception as exc:  # never a traceback in the page
-                self._render(error=f"Something went wrong: {exc}")
+    def report_fault(self, message: str) -> None:
+        self._render(error=message)
 
     def handle(self, content: dict[str, Any]) -> None:
         """Apply one action from the browser (also what tests call)."""

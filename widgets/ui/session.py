@@ -8,6 +8,7 @@ here: views subscribe with plain callbacks.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,28 +22,45 @@ from widgets.progress import ProgressError, ProgressFile, ProgressTooNew
 Listener = Callable[[str], None]
 
 
-def _wait_for_voila_request(env: dict[str, str]) -> None:
-    """In a preheated Voilà kernel the notebook runs before anyone asked for the page, so the query
-    string (the learner id) arrives later; Voilà's helper blocks until it does."""
-    if os.environ.get("VOILA_PREHEAT") == "True" and learner_mod.QUERY_ENV not in os.environ:
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+def _needs_voila_request(env: dict[str, str]) -> bool:
+    """A preheated Voilà kernel runs the notebook before anyone asked for the page, so on a shared
+    server the learner id (in the page's query string) is not known yet when the widgets are built."""
+    return (os.environ.get("VOILA_PREHEAT") == "True" and learner_mod.DATA_ENV in env
+            and learner_mod.PROGRESS_ENV not in env and learner_mod.QUERY_ENV not in os.environ)
 
 
 class Session:
     """Progress, course and content for this kernel (see :func:`get_session`)."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, cwd: Path, env: dict[str, str], *, defer: bool = False) -> None:
         self.cwd = cwd
         self.root = find_root(cwd)
-        self.location = learner_mod.resolve_location(env, self.root, cwd)
-        self.store = ProgressFile(self.location.path, self.location.learner)
         self.error = ""  # set when progress cannot be saved at all (a too-new file)
         self._listeners: list[Listener] = []
         self._course: Course | None = None
         self._course_key: tuple[Any, ...] | None = None
         self._content: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+        self._lock = threading.RLock()
+        self._ready = threading.Event()
+        self.binder: threading.Thread | None = None
+        #: Increases when the learner becomes known (a preheated kernel); a view that rendered an
+        #: older generation reloads when its page first speaks (see :meth:`catch_up`).
+        self.generation = 0
+        self._bind(env, load=not defer)
+        if defer:
+            # Render at once from empty progress; bind the learner when Voilà passes the request on.
+            # Each view reloads when its page first speaks ("hello"): an update pushed from this
+            # thread, outside any request of the page, reached the browser seconds late.
+            self.binder = threading.Thread(target=self._bind_when_requested, name="mentor-course-learner", daemon=True)
+            self.binder.start()
+        else:
+            self._ready.set()
+
+    def _bind(self, env: dict[str, str], *, load: bool = True) -> None:
+        self.location = learner_mod.resolve_location(env, self.root, self.cwd)
+        self.store = ProgressFile(self.location.path, self.location.learner)
+        if not load:
+            return
         try:
             self.store.load()
         except ProgressTooNew as exc:
@@ -50,7 +68,24 @@ class Session:
         except (OSError, ProgressError) as exc:
             self.error = f"Your progress cannot be read from {self.location.path}: {exc}"
 
+    def _bind_when_requested(self) -> None:
+        try:
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+        except Exception:  # no request info: keep the generated id (the page shows its link)
+            pass
+        with self._lock:
+            self._bind(learner_mod.environment())
+            self.generation += 1
+            self._ready.set()
+
     # ----------------------------------------------------------------------------- progress
+    @property
+    def ready(self) -> bool:
+        """False only while a preheated Voilà kernel waits to learn who the visitor is."""
+        return self._ready.is_set()
+
     @property
     def doc(self) -> dict[str, Any]:
         return self.store.doc
@@ -64,10 +99,13 @@ class Session:
 
     def record(self, event: dict[str, Any]) -> str:
         """Save one event; return an error message for the learner, or "" when it was saved."""
+        if not self._ready.wait(timeout=30):
+            return "This page has not finished connecting to the course, so this step was not saved. Reload the page."
         if self.error:
             return self.error + " Nothing more is saved until then."
         try:
-            self.store.record(event)
+            with self._lock:
+                self.store.record(event)
         except ProgressTooNew as exc:
             self.error = str(exc)
             return self.error
@@ -90,10 +128,13 @@ class Session:
     def import_progress(self, text: str, source: str) -> tuple[bool, str]:
         """Merge a downloaded progress file into this learner's; tell every view. Returns
         (ok, message for the learner); a rejected file changes nothing."""
+        if not self._ready.wait(timeout=30):
+            return False, "This page has not finished connecting to the course; reload it and import again."
         if self.error:
             return False, self.error
         try:
-            report = self.store.import_text(text, source)
+            with self._lock:
+                report = self.store.import_text(text, source)
         except ProgressTooNew as exc:
             return False, f"Nothing was imported. {exc}"
         except (OSError, ProgressError) as exc:
@@ -101,11 +142,15 @@ class Session:
         self.notify("import")
         return True, report.summary()
 
+    def wait_until_ready(self, timeout: float = 30) -> bool:
+        return self._ready.wait(timeout)
+
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     def notify(self, reason: str) -> None:
-        """Tell every view the progress changed: ``event`` (a step anywhere) or ``import``."""
+        """Tell every view the progress changed: ``event`` (a step anywhere) or ``import`` (replaced
+        from a file)."""
         for listener in list(self._listeners):
             try:
                 listener(reason)
@@ -185,16 +230,14 @@ _SESSIONS: dict[tuple[Any, ...], Session] = {}
 
 
 def get_session() -> Session:
-    """The session for this kernel's working folder and environment (a new one if either changed,
-    which only tests do)."""
+    """The session for this kernel's working folder and progress settings (a new one if they change,
+    which only tests do; the query string is left out, as it arrives late in a preheated kernel)."""
     env = learner_mod.environment()
-    if learner_mod.DATA_ENV in env and learner_mod.PROGRESS_ENV not in env:
-        _wait_for_voila_request(env)
-        env = learner_mod.environment()
     cwd = Path.cwd().resolve()
-    key = (str(cwd), tuple(sorted(env.items())), os.environ.get("MENTOR_COURSE_ROOT", ""))
+    key = (str(cwd), env.get(learner_mod.PROGRESS_ENV, ""), env.get(learner_mod.DATA_ENV, ""),
+           os.environ.get("MENTOR_COURSE_ROOT", ""))
     if key not in _SESSIONS:
-        _SESSIONS[key] = Session(cwd, env)
+        _SESSIONS[key] = Session(cwd, env, defer=_needs_voila_request(env))
     return _SESSIONS[key]
 
 

@@ -17,8 +17,9 @@ SCENARIO_WORDS = {"finished": ("Played to an ending", "✓"), "in progress": ("S
                   "not started": ("Not played yet", "○")}
 
 
-def learner_props(location: Location, learner: str, name: str, where: str) -> dict[str, Any]:
-    """Who is saving, and where, in words. ``link`` asks the page to show the personal link."""
+def learner_props(location: Location, learner: str, name: str, where: str, *, ready: bool = True) -> dict[str, Any]:
+    """Who is saving, and where, in words. ``link`` asks the page to show the personal link; ``ready``
+    is false while the learner is not known yet (the page then shows no link)."""
     if location.mode == "shared":
         text = ("Your work is saved on this course server under a pseudonymous id, not your name. Bookmark your "
                 "personal link to come back to it; anyone with the link can see your progress, so keep it to "
@@ -28,7 +29,7 @@ def learner_props(location: Location, learner: str, name: str, where: str) -> di
     else:
         text = f"Your work is saved in {where}. Nothing leaves this machine unless you download it."
     return {"id": learner, "name": name, "mode": location.mode, "generated": location.generated,
-            "link": location.mode == "shared", "where": text}
+            "link": location.mode == "shared" and ready, "ready": ready, "where": text}
 
 
 def _parts(status: ModuleStatus) -> list[dict[str, Any]]:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import anywidget
-import traitlets
-
 from widgets.learner import course_status, module_status
 from widgets.progress import make_event
+from widgets.ui.base import CourseWidget
 from widgets.ui.session import Session
 from widgets.ui.status_props import header_props, learner_props, overview_props
 
@@ -19,35 +17,18 @@ HERE = Path(__file__).parent
 MAX_IMPORT_CHARS = 5_000_000
 
 
-class _ProgressControls(anywidget.AnyWidget):
-    """Shared actions: ``export``, ``import`` and ``name``; subclasses build ``props``."""
+class _ProgressControls(CourseWidget):
+    """Shared actions: ``export``, ``import`` and ``name``; subclasses build ``props`` in ``reload``."""
 
     _esm = HERE / "status_view.js"
-    _css = HERE / "course.css"
-    props = traitlets.Dict(help="Everything the view shows; see widgets.ui.status_props.").tag(sync=True)
-
-    def __init__(self, session: Session, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.session = session
-        self.on_msg(self._on_msg)
-        session.subscribe(self._on_progress)
-
-    def refresh(self) -> None:
-        raise NotImplementedError
 
     def _learner(self) -> dict[str, Any]:
         s = self.session
-        return learner_props(s.location, s.store.learner, s.doc.get("name", ""), s.show_path(s.location.path))
+        return learner_props(s.location, s.store.learner, s.doc.get("name", ""), s.show_path(s.location.path),
+                             ready=s.ready)
 
     def _on_progress(self, _reason: str) -> None:
-        self.refresh()  # only sends when what is shown changed (traitlets compares the dicts)
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            try:
-                self.handle(content)
-            except Exception as exc:  # never a traceback in the page
-                self.send({"type": "result", "ok": False, "message": f"Something went wrong: {exc}"})
+        self.reload()  # only sends when what is shown changed (traitlets compares the dicts)
 
     def handle(self, content: dict[str, Any]) -> None:
         """Apply one action from the browser (also what tests call)."""
@@ -79,9 +60,9 @@ class HeaderView(_ProgressControls):
         self.module_id = module_id
         self.inventory = session.inventory(module_id)
         super().__init__(session, **kwargs)
-        self.refresh()
+        self.reload()
 
-    def refresh(self) -> None:
+    def reload(self) -> None:
         course = self.session.course()
         info = course.module(self.module_id) if course else None
         status = module_status(self.inventory, self.session.doc)
@@ -99,9 +80,9 @@ class OverviewView(_ProgressControls):
         self.course = course
         self.inventories = [session.inventory(m.id) for m in course.modules]
         super().__init__(session, **kwargs)
-        self.refresh()
+        self.reload()
 
-    def refresh(self) -> None:
+    def reload(self) -> None:
         statuses = course_status(self.inventories, self.session.doc)
         self.props = {"kind": "overview", **overview_props(
             self.course.title, statuses, {m.id: m.minutes for m in self.course.modules},

@@ -1,0 +1,297 @@
+"""Can a facilitator and a cohort run the capstone live, end to end, in real browsers? And are hostile
+display names shown as typed, never run?
+
+`mentor-course serve` (real Voilà on 127.0.0.1, over this repository's course, with a temporary data
+folder) is driven in Debian's Chromium: one facilitator and three participants, each in a browser
+context of their own (separate cookies and storage, as separate people). Screenshots go to
+$MENTOR_COURSE_ARTIFACTS (default: a pytest temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+FACILITATOR = "voila/render/live/facilitator.ipynb"
+PARTICIPANT = "voila/render/live/participant.ipynb"
+LOAD = 120_000  # ms: a page's first load starts a kernel, which is slow on 2 busy cores
+WAIT = 30_000
+SERIOUS = {"serious", "critical"}
+
+
+class Server:
+    def __init__(self, url: str, data: Path) -> None:
+        self.url, self.data = url, data
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`mentor-course serve` over the repository's course, no preheated kernels (only the pages this
+    test opens start one); plain `voila` on modules/ if the serving part is absent."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed")
+    tmp = tmp_path_factory.mktemp("live-served")
+    data = tmp / "data"
+    data.mkdir()
+    try:
+        from widgets.serving import process
+    except ImportError:
+        process = None
+    if process is not None:
+        served = process.serve(REPO, data, tmp / "serve.log", "--pool-size", "0")
+        try:
+            yield Server(served.url, data)
+        finally:
+            served.stop()
+        return
+    port = _free_port()
+    env = {**os.environ, "MENTOR_COURSE_DATA": str(data), "MENTOR_COURSE_ROOT": str(REPO)}
+    with (tmp / "voila.log").open("w") as log:
+        proc = subprocess.Popen([shutil.which("voila") or "voila", str(REPO / "modules"), "--no-browser",
+                                 f"--port={port}", "--Voila.ip=127.0.0.1"], cwd=REPO, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while "http://127.0.0.1" not in (tmp / "voila.log").read_text() and proc.poll() is None:
+        assert time.monotonic() < deadline, "voila did not start"
+        time.sleep(0.2)
+    try:
+        yield Server(f"http://127.0.0.1:{port}/", data)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = Path(os.environ.get("MENTOR_COURSE_ARTIFACTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class Person:
+    """One person: a browser context of their own, a page, and every dialog the page tried to open."""
+
+    def __init__(self, chromium, width: int = 1000) -> None:
+        self.context = chromium.new_context(viewport={"width": width, "height": 1100}, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def open_facilitator(person: Person, server: Server, query: str = "") -> None:
+    person.page.goto(server.url + FACILITATOR + query, timeout=LOAD)
+    person.page.get_by_role("button", name="Create room").wait_for(state="attached", timeout=LOAD)
+
+
+def create_room(person: Person, scenario: str) -> str:
+    page = person.page
+    select = page.get_by_label("Scenario")
+    label = next(o for o in select.locator("option").all_inner_texts() if scenario in o)
+    select.select_option(label=label)
+    page.get_by_role("button", name="Create room").click()
+    page.locator(".mc-live-code").wait_for(timeout=WAIT)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('key')", timeout=WAIT)
+    return page.locator(".mc-live-code").get_attribute("data-code")
+
+
+def join(person: Person, link: str, name: str) -> None:
+    page = person.page
+    page.goto(link, timeout=LOAD)
+    page.get_by_label("Display name").wait_for(timeout=LOAD)
+    page.get_by_label("Display name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.locator(".mc-live-you").wait_for(timeout=WAIT)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('seat')", timeout=WAIT)
+
+
+def phase(person: Person) -> str:
+    return person.page.locator(".mc-live-phase").first.get_attribute("data-phase") or ""
+
+
+def wait_phase(person: Person, wanted: str) -> None:
+    person.page.wait_for_function(
+        f"() => [...document.querySelectorAll('.mc-live-phase')].some(e => e.offsetParent && e.dataset.phase === '{wanted}')",
+        timeout=WAIT)
+
+
+def press(person: Person, name: str) -> None:
+    button = person.page.get_by_role("button", name=name, exact=True)
+    person.page.wait_for_function(
+        "(name) => [...document.querySelectorAll('button')].some(b => b.textContent.trim() === name && !b.disabled)",
+        arg=name, timeout=WAIT)
+    button.click()
+
+
+def serious_violations(page, selector: str) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=selector)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v.get("impact") in SERIOUS]
+
+
+def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artifacts):
+    fac = Person(chromium, width=1100)
+    aiko, ben, chidi = (Person(chromium, width=420) for _ in range(3))
+    people = (aiko, ben, chidi)
+    try:
+        open_facilitator(fac, live_server)
+        code = create_room(fac, "Capstone")
+        link = fac.page.locator(".mc-live-link a").get_attribute("href")
+        assert link.endswith(f"participant.ipynb?code={code}")
+        assert fac.page.locator(".mc-live-qr svg").count() == 1
+        for person, name in zip(people, ("Aiko", "Ben", "Chidi"), strict=True):
+            join(person, link, name)
+        fac.page.get_by_text("Participants (3 of").wait_for(timeout=WAIT)
+        assert "the mentor" in aiko.page.locator(".mc-live-you").inner_text()
+        assert "the mentee" in ben.page.locator(".mc-live-you").inner_text()
+        assert "the observer" in chidi.page.locator(".mc-live-you").inner_text()
+
+        # the facilitator changes a role, and the participant's page follows
+        fac.page.get_by_label("Chidi").select_option("mentor")
+        chidi.page.locator(".mc-live-you", has_text="the mentor").wait_for(timeout=WAIT)
+        fac.page.get_by_label("Chidi").select_option("observer")
+        chidi.page.get_by_text("Your checklist").wait_for(timeout=WAIT)
+        fac.page.screenshot(path=str(artifacts / "live-facilitator-lobby.png"), full_page=True)
+        assert serious_violations(fac.page, ".mc-live") == []
+
+        press(fac, "Start the role-play")
+        wait_phase(ben, "node")
+        ben.page.get_by_text("Read these lines aloud").wait_for(timeout=WAIT)
+        assert "Lin" in ben.page.locator(".mc-live-scene").inner_text()
+
+        steps = 0
+        while phase(fac) != "debrief":
+            steps += 1
+            assert steps <= 20, "the capstone did not reach its debrief in 20 steps"
+            press(fac, "Open votes")
+            wait_phase(aiko, "voting")
+            aiko.page.locator(".mc-live-choice").first.click()
+            aiko.page.get_by_role("button", name="✓ Your vote:").wait_for(timeout=WAIT)
+            fac.page.locator('.mc-live-count[data-voters="1"]').wait_for(timeout=WAIT)
+            if steps == 1:
+                chidi.page.locator(".mc-live-checklist input[type=checkbox]").first.check()
+                aiko.page.screenshot(path=str(artifacts / "live-mentor-voting.png"), full_page=True)
+                assert serious_violations(aiko.page, ".mc-live") == []
+            press(fac, "Close votes")
+            press(fac, "Reveal results")
+            for person in people:
+                person.page.locator(".mc-live-reveal").wait_for(timeout=WAIT)
+            if steps == 1:
+                assert "Room's choice" in chidi.page.locator(".mc-live-reveal").inner_text()
+                fac.page.screenshot(path=str(artifacts / "live-facilitator-reveal.png"), full_page=True)
+            press(fac, "Next step")
+            fac.page.wait_for_function("() => !['reveal'].includes(document.querySelector('.mc-live-phase').dataset.phase)",
+                                       timeout=WAIT)
+
+        for person in people:
+            wait_phase(person, "debrief")
+            text = person.page.locator(".mc-live-debrief").inner_text()
+            assert "Points per competency" in text and "To talk about" in text
+        deb = fac.page.locator(".mc-live-debrief").inner_text()
+        assert "Observers' checklist" in deb and "Chidi" in deb and f"of {steps} steps took the strongest option" in deb
+        chidi.page.screenshot(path=str(artifacts / "live-observer-debrief.png"), full_page=True)
+        fac.page.screenshot(path=str(artifacts / "live-facilitator-debrief.png"), full_page=True)
+        assert serious_violations(chidi.page, ".mc-live") == []
+
+        # export: every vote is in votes.csv
+        press(fac, "Export results (CSV)")
+        fac.page.locator("a.mc-live-download", has_text="votes.csv").wait_for(timeout=WAIT)
+        with fac.page.expect_download() as got:
+            fac.page.locator("a.mc-live-download", has_text="votes.csv").click()
+        rows = Path(got.value.path()).read_text(encoding="utf-8-sig").strip().splitlines()
+        assert rows[0].startswith("round,node_id,seat_id,name") and len(rows) == steps + 1
+        assert all(",Aiko,mentor," in r for r in rows[1:])
+
+        # reloading rejoins the same seat; the facilitator's console recovers the room
+        seat_url = aiko.page.url
+        aiko.page.reload()
+        aiko.page.locator(".mc-live-you").wait_for(timeout=LOAD)
+        assert "Aiko" in aiko.page.locator(".mc-live-you").inner_text() and aiko.page.url == seat_url
+        fac_url = fac.page.url
+        fac.close()
+        fac = Person(chromium, width=1100)
+        fac.page.goto(fac_url, timeout=LOAD)
+        wait_phase(fac, "debrief")
+        assert fac.page.locator(".mc-live-code").get_attribute("data-code") == code
+
+        press(fac, "Close room")
+        wait_phase(ben, "closed")
+        press(fac, "Delete room and its data")
+        press(fac, "Yes, delete everything now")
+        fac.page.get_by_role("button", name="Create room").wait_for(timeout=WAIT)
+        ben.page.get_by_text("expired or was deleted").wait_for(timeout=WAIT)
+        assert ben.page.get_by_role("button", name="Join").is_visible()  # the page keeps working
+        assert all(not p.dialogs for p in (fac, *people))
+    finally:
+        for person in (fac, *people):
+            person.close()
+
+
+def test_live_room_escapes_hostile_display_name(chromium, live_server, artifacts):
+    fac, mallory = Person(chromium), Person(chromium)
+    hostile = "<img src=x onerror=alert(1)>"
+    try:
+        open_facilitator(fac, live_server)
+        code = create_room(fac, "Where are you really from")
+        mallory.page.goto(live_server.url + PARTICIPANT + "?code=ZZZ-222", timeout=LOAD)
+        mallory.page.get_by_label("Display name").wait_for(timeout=LOAD)
+        mallory.page.get_by_label("Display name").fill("Mal")
+        mallory.page.get_by_role("button", name="Join").click()
+        mallory.page.get_by_text("No room has the code ZZZ-222").wait_for(timeout=WAIT)  # said, and the page works on
+
+        mallory.page.get_by_label("Join code").fill(code.lower())
+        mallory.page.get_by_label("Display name").fill(hostile)
+        mallory.page.get_by_role("button", name="Join").click()
+        mallory.page.locator(".mc-live-you").wait_for(timeout=WAIT)
+        fac.page.get_by_text("Participants (1 of").wait_for(timeout=WAIT)
+        press(fac, "Start the role-play")
+        press(fac, "Open votes")
+        mallory.page.locator(".mc-live-choice").first.click()
+        fac.page.locator('.mc-live-count[data-voters="1"]').wait_for(timeout=WAIT)
+
+        for person in (fac, mallory):
+            page = person.page
+            assert page.locator("img[src=x]").count() == 0
+            assert page.evaluate("() => document.body.innerHTML.includes('<img src=\"x\"')") is False
+        assert hostile in mallory.page.locator(".mc-live-you").inner_text()
+        assert fac.page.get_by_label(hostile).count() == 1  # the role menu is labelled with the name, as text
+        assert hostile in fac.page.locator(".mc-live-muted", has_text="Voted:").inner_text()
+        fac.page.screenshot(path=str(artifacts / "live-hostile-name.png"), full_page=True)
+        assert fac.dialogs == [] and mallory.dialogs == []
+    finally:
+        fac.close()
+        mallory.close()

@@ -1,0 +1,256 @@
+"""Can a mentor use a module page by keyboard alone, in a real browser, with no serious accessibility
+violations? Served by `mentor-course serve` (real Voilà on 127.0.0.1), driven in Debian's Chromium.
+
+The course is written into a temporary folder (tests/ui/conftest.py's builders), so these tests do not
+depend on content still being written. Screenshots go to $MENTOR_COURSE_ARTIFACTS (default: a pytest
+temporary folder) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import COURSE_YAML
+from tests.ui.builders import REFLECTION, SELFCHECK, WARNED_SCENARIO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+NOTEBOOK_CELLS = [
+    ("markdown", "# Tiny module\n\nA page for testing the course widgets."),
+    ("code", "from widgets import header, play, selfcheck, reflect\nheader()"),
+    ("markdown", "## Scenario"),
+    ("code", 'play("scenarios/tiny.yaml")'),
+    ("markdown", "## Check your understanding"),
+    ("code", 'selfcheck("selfcheck.yaml")'),
+    ("markdown", "## Reflection"),
+    ("code", 'reflect("reflection.yaml")'),
+]
+PAGE = "voila/render/01-tiny/module.ipynb"
+SERIOUS = {"serious", "critical"}
+
+
+def write_course(root: Path) -> Path:
+    module = root / "modules" / "01-tiny"
+    (module / "scenarios").mkdir(parents=True)
+    (root / "modules" / "course.yaml").write_text(COURSE_YAML, encoding="utf-8")
+    (module / "scenarios" / "tiny.yaml").write_text(WARNED_SCENARIO, encoding="utf-8")
+    (module / "selfcheck.yaml").write_text(SELFCHECK, encoding="utf-8")
+    (module / "reflection.yaml").write_text(REFLECTION, encoding="utf-8")
+    cells = [{"cell_type": kind, "metadata": {}, "source": src, **({"outputs": [], "execution_count": None}
+                                                                  if kind == "code" else {})}
+             for kind, src in NOTEBOOK_CELLS]
+    nb = {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}
+    (module / "module.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    return root
+
+
+class Server:
+    def __init__(self, url: str, stop, data: Path) -> None:
+        self.url, self.stop, self.data = url, stop, data
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`mentor-course serve` over the temporary course; plain `voila` if the serving part is absent."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed")
+    root = write_course(tmp_path_factory.mktemp("course"))
+    tmp = tmp_path_factory.mktemp("served")
+    data = tmp / "data"
+    try:
+        from widgets.serving import process
+    except ImportError:
+        process = None
+    if process is not None:
+        served = process.serve(root, data, tmp / "serve.log")
+        yield Server(served.url, served.stop, data)
+        served.stop()
+        return
+    port = _free_port()
+    env = {**os.environ, "MENTOR_COURSE_DATA": str(data)}
+    with (tmp / "voila.log").open("w") as log:
+        proc = subprocess.Popen([shutil.which("voila") or "voila", str(root / "modules"), "--no-browser",
+                                 f"--port={port}", "--Voila.ip=127.0.0.1"], cwd=root, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while "http://127.0.0.1" not in (tmp / "voila.log").read_text() and proc.poll() is None:
+        assert time.monotonic() < deadline, "voila did not start"
+        time.sleep(0.2)
+    yield Server(url, proc.terminate, data)
+    proc.terminate()
+    proc.wait(30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = Path(os.environ.get("MENTOR_COURSE_ARTIFACTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_page(browser, server: Server, *, width: int = 900, query: str = ""):
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.goto(server.url + PAGE + query, timeout=120_000)
+    page.wait_for_selector("[data-testid=reflection]", timeout=120_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('learner')", timeout=60_000)
+    return page
+
+
+def focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return { tag: e.tagName, testid: e.dataset.testid || "", choice: e.dataset.choice || "",
+                 text: (e.textContent || "").trim().slice(0, 200), type: e.type || "" }; }""")
+
+
+def tab_until(page, check, what: str, limit: int = 80) -> dict:
+    """Press Tab until ``check(focused element)`` holds: the only way a keyboard user moves."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if check(now):
+            return now
+    raise AssertionError(f"{what} is not reachable with Tab (last focus: {focused(page)})")
+
+
+def serious_violations(page, selector: str) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=selector)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v.get("impact") in SERIOUS]
+
+
+def choose_by_keyboard(page, choice_id: str, key: str, feedback_count: int) -> None:
+    tab_until(page, lambda f: f["choice"] == choice_id, f"choice '{choice_id}'")
+    page.keyboard.press(key)
+    page.wait_for_function(f"document.querySelectorAll('[data-testid=feedback]').length === {feedback_count}")
+
+
+def test_player_keyboard_plays_to_an_ending_and_axe_finds_nothing_serious(browser, server, artifacts):
+    page = open_page(browser, server)
+    player = page.locator("[data-testid=player]")
+    assert "a microaggression at work" in player.inner_text()  # the warning comes before the scenario
+    assert player.locator("[data-testid=choices]").count() == 0
+    assert serious_violations(page, "[data-testid=player]") == []
+
+    tab_until(page, lambda f: f["testid"] == "continue", "the Continue button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=choices]")
+    page.wait_for_function("document.activeElement && document.activeElement.textContent === 'The conversation'")
+    assert "Tiny &lt;b&gt;talk" not in player.inner_text() and "Tiny <b>talk</b>" in player.inner_text()
+    assert "<script>alert(1)</script>" in player.inner_text()  # shown as typed, never run
+
+    choose_by_keyboard(page, "curious", "Enter", 1)
+    page.wait_for_function("document.activeElement.dataset.testid === 'feedback'")
+    feedback = focused(page)["text"]
+    assert "Mixed response" in feedback and "−1 Listening" in feedback and "A closed question" in feedback
+    page.wait_for_function("document.querySelector('[data-testid=announce]').textContent.startsWith('Mixed response')")
+    page.screenshot(path=str(artifacts / "player-feedback.png"), full_page=True)
+
+    choose_by_keyboard(page, "reflect", " ", 2)  # Space works as well as Enter
+    page.wait_for_selector("[data-testid=ending]")
+    page.wait_for_function("document.activeElement.dataset.testid === 'ending-title'")
+    ending = player.locator("[data-testid=ending]").inner_text()
+    assert "Mei keeps talking" in ending and "Growth" in ending
+    assert re.search(r"Listening\s+\+1\s+\+3", player.locator("[data-testid=totals]").inner_text())
+    assert "The strongest path" in ending and "What made Mei keep talking?" in ending
+    page.wait_for_function("document.querySelector('[data-testid=announce]').textContent.includes('has ended')")
+    player.screenshot(path=str(artifacts / "player-ending.png"))
+    assert serious_violations(page, "[data-testid=player]") == []
+
+    tab_until(page, lambda f: f["testid"] == "different-path", "Try a different path")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=choices]")
+    assert focused(page)["text"] == "What do you say?"
+    page.close()
+
+
+def test_player_keyboard_progress_resumes_after_reload(browser, server):
+    page = open_page(browser, server)
+    url = page.url  # the page keeps the learner's id in its address
+    learner = re.search(r"learner=([a-z0-9-]+)", url).group(1)
+    tab_until(page, lambda f: f["testid"] == "continue", "the Continue button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=choices]")
+    choose_by_keyboard(page, "validate", "Enter", 1)
+    page.close()
+
+    again = open_page(browser, server, query="?" + url.split("?", 1)[1])
+    player = again.locator("[data-testid=player]")
+    assert player.locator("[data-testid=feedback]").count() == 1
+    assert "Strong response" in player.inner_text() and player.locator("[data-choice=reflect]").count() == 1
+    assert (server.data / "progress" / f"{learner}.json").is_file()
+    again.close()
+
+
+def test_player_keyboard_selfcheck_and_drafts(browser, server):
+    page = open_page(browser, server)
+    tab_until(page, lambda f: f["testid"] == "option-one-b", "the first question's option b")
+    page.keyboard.press("Space")
+    tab_until(page, lambda f: f["testid"] == "check-one", "Check my answer")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.dataset.testid === 'result-one'")
+    check = page.locator("[data-testid=selfcheck]").inner_text()
+    assert "Correct." in check and "It validates before asking." in check and "Choosing a side is a stressor." in check
+    assert "Score: 1 of 2 correct" in check
+    assert serious_violations(page, "[data-testid=selfcheck]") == []
+
+    tab_until(page, lambda f: f["testid"] == "draft-own-slip", "the first draft")
+    page.keyboard.type("I asked a colleague where she was really from.")
+    page.keyboard.press("Tab")  # leaving the field saves at once
+    page.wait_for_function("document.querySelector('[data-testid=status-own-slip]').textContent.startsWith('Saved')")
+    assert serious_violations(page, "[data-testid=reflection]") == []
+    assert serious_violations(page, "[data-testid=module-header]") == []
+    query = "?" + page.url.split("?", 1)[1]
+    page.close()
+    again = open_page(browser, server, query=query)
+    assert again.locator("[data-testid=draft-own-slip]").input_value() == "I asked a colleague where she was really from."
+    assert "1 of 2 prompts drafted" in again.locator("[data-testid=module-header]").inner_text()
+    again.close()
+
+
+@pytest.mark.parametrize("theme, width", [("light", 375), ("dark", 375), ("dark", 900)])
+def test_player_keyboard_fits_a_phone_and_both_themes(browser, server, artifacts, theme, width):
+    page = open_page(browser, server, width=width, query=f"?theme={theme}")
+    page.locator("[data-testid=continue]").click()
+    page.locator("[data-choice=dismiss]").click()
+    page.wait_for_selector("[data-testid=ending]")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.mc button, .mc-choice, .mc-bubble, .mc table')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className + ': ' + e.textContent.slice(0, 40))""")
+    assert overflow == []
+    assert page.evaluate("document.querySelector('[data-testid=player]').getBoundingClientRect().right") <= width
+    for name in ("player", "module-header", "selfcheck", "reflection"):
+        assert serious_violations(page, f"[data-testid={name}]") == [], name
+    page.locator("[data-testid=player]").screenshot(path=str(artifacts / f"player-{theme}-{width}.png"))
+    page.close()

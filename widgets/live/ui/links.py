@@ -1,0 +1,65 @@
+"""Addresses of the live apps: reading the page's query, making join and facilitator links, the QR code.
+
+Pure apart from reading the environment Voilà gives each kernel: ``QUERY_STRING`` (the page URL's
+query) and ``VOILA_REQUEST_URL`` (the whole URL). The page also reports its address from the browser
+(:class:`~widgets.live.ui.bridge.PageBridge`), which wins when it differs (a proxy in front).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+PARTICIPANT_PAGE = "participant.ipynb"
+FACILITATOR_PAGE = "facilitator.ipynb"
+#: Query parameter names.
+CODE = "code"
+SEAT = "seat"
+KEY = "key"
+
+
+def query(environ: Mapping[str, str] | None = None, href: str = "") -> dict[str, str]:
+    """The page's query parameters (first value of each), from ``href`` if given, else the environment."""
+    env = os.environ if environ is None else environ
+    raw = urlsplit(href).query if href else env.get("QUERY_STRING", "")
+    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=False).items() if v}
+
+
+def page_url(environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return env.get("VOILA_REQUEST_URL", "")
+
+
+def sibling(href: str, page: str, params: Mapping[str, str]) -> str:
+    """``href`` with its last path segment replaced by ``page`` and its query by ``params``."""
+    parts = urlsplit(href)
+    path = parts.path.rsplit("/", 1)[0] + "/" + page if "/" in parts.path else page
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(dict(params)), ""))
+
+
+def join_link(href: str, code: str) -> str:
+    """The participant page's address with the join code filled in (what the QR code holds)."""
+    return sibling(href, PARTICIPANT_PAGE, {CODE: code})
+
+
+def facilitator_link(href: str, key: str) -> str:
+    return sibling(href, FACILITATOR_PAGE, {KEY: key})
+
+
+def key_from(text: str) -> str:
+    """The facilitator key in a pasted link (``...?key=...``) or the key itself."""
+    text = (text or "").strip()
+    if "key=" in text:
+        return query(href=text if "://" in text or "?" in text else "?" + text).get(KEY, "")
+    return text
+
+
+def qr_svg(link: str) -> str:
+    """The QR code of ``link`` as inline SVG (black on white, whatever the page's theme)."""
+    import segno
+
+    return segno.make(link, error="m").svg_inline(scale=4, dark="#000000", light="#ffffff", border=2)
+
+
+__all__ = ["facilitator_link", "join_link", "key_from", "page_url", "qr_svg", "query", "sibling"]

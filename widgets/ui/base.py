@@ -1,0 +1,69 @@
+"""What every course widget shares: one ``props`` trait, the course stylesheet, and the message loop.
+
+The browser sends actions as custom messages; :meth:`CourseWidget.handle` applies them. Faults are
+caught and shown in the page, never as a traceback. When a page first renders it says ``hello``: in
+a preheated Voilà kernel the learner becomes known only after the widgets were built, and the view
+reloads then, as a reply to its page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from widgets.ui.session import Session
+
+HERE = Path(__file__).parent
+
+
+class CourseWidget(anywidget.AnyWidget):
+    """Base of the player, self-check, reflection, header and overview views."""
+
+    _css = HERE / "course.css"
+    props = traitlets.Dict(help="Everything the view shows, built by a pure *_props function.").tag(sync=True)
+
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.seen_generation = session.generation
+        self.on_msg(self._on_msg)
+        session.subscribe(self._on_progress)
+
+    def reload(self) -> None:
+        """Rebuild ``props`` from the saved progress (after an import, or when the learner arrived)."""
+        raise NotImplementedError
+
+    def handle(self, content: dict[str, Any]) -> None:
+        """Apply one action from the browser (tests call this directly)."""
+        raise NotImplementedError
+
+    def report_fault(self, message: str) -> None:
+        self.send({"type": "result", "ok": False, "message": message})
+
+    def _on_progress(self, reason: str) -> None:
+        if reason == "import":
+            self.reload()
+
+    def _catch_up(self) -> None:
+        if self.seen_generation != self.session.generation:
+            self.seen_generation = self.session.generation
+            self.reload()
+
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        try:
+            if content.get("action") == "hello":
+                self.session.wait_until_ready()
+                self._catch_up()
+                return
+            self._catch_up()
+            self.handle(content)
+        except Exception as exc:  # never a traceback in the page
+            self.report_fault(f"Something went wrong: {exc}")
+
+
+__all__ = ["CourseWidget"]
