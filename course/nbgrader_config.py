@@ -36,11 +36,14 @@ c.ClearSolutions.code_stub = {"python": '""  # type the letter(s) of your choice
 #: after its prompt (with a note) so its grade and comment reach the feedback, and the grading view
 #: shows whatever the mentor wrote elsewhere. nbgrader's own OverwriteCells.add_missing_cells stays off:
 #: in 0.9.6 it fails any submission of these notebooks with a deleted answer (KeyError: 'prompt-...').
-#: A duplicated answer cell: nbgrader grades the last copy; the grading view shows every copy.
+#: A duplicated answer cell: nbgrader grades the last copy; ClearDuplicateMarks turns the other copies
+#: into plain cells (else nbgrader 0.9.6 fails the submission, jupyter/nbgrader#1083); the grading view
+#: shows every copy.
 c.OverwriteCells.add_missing_cells = False
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
+    "widgets.grading.preprocessors.ClearDuplicateMarks",
     "widgets.grading.preprocessors.RestoreMissingGradeCells",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",

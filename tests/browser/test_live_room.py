@@ -119,8 +119,11 @@ def open_facilitator(person: Person, server: Server, query: str = "") -> None:
 def create_room(person: Person, scenario: str) -> str:
     page = person.page
     select = page.get_by_label("Scenario")
-    label = next(o for o in select.locator("option").all_inner_texts() if scenario in o)
-    select.select_option(label=label)
+    # ipywidgets writes option labels with no-break spaces
+    options = [o.replace("\xa0", " ") for o in select.evaluate("s => [...s.options].map(o => o.textContent)")]
+    index = next((k for k, o in enumerate(options) if scenario in o), None)
+    assert index is not None, f"no scenario '{scenario}' among {options}"
+    select.select_option(index=index)
     page.get_by_role("button", name="Create room").click()
     page.locator(".mc-live-code").wait_for(timeout=WAIT)
     page.wait_for_function("() => new URL(location.href).searchParams.get('key')", timeout=WAIT)

@@ -1,20 +1,15 @@
 """Can a mentor use a module page by keyboard alone, in a real browser, with no serious accessibility
-violations? Served by `mentor-course serve` (real Voilà on 127.0.0.1), driven in Debian's Chromium.
+violations? Served by `mentor-course serve` (real Voilà on 127.0.0.1, with its preheated kernels),
+driven in Debian's Chromium (the ``browser`` and ``screenshot`` fixtures of tests/browser/conftest.py).
 
-The course is written into a temporary folder (tests/ui/conftest.py's builders), so these tests do not
-depend on content still being written. Screenshots go to $MENTOR_COURSE_ARTIFACTS (default: a pytest
-temporary folder) for a person to look at.
+The course is written into a temporary folder (tests/ui/builders.py's texts), so these tests do not
+depend on content still being written. Screenshots go to test-artifacts/browser/ for a person to see.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,9 +20,6 @@ from tests.ui.builders import REFLECTION, SELFCHECK, WARNED_SCENARIO
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 NOTEBOOK_CELLS = [
     ("markdown", "# Tiny module\n\nA page for testing the course widgets."),
     ("code", "from widgets import header, play, selfcheck, reflect\nheader()"),
@@ -59,64 +51,20 @@ def write_course(root: Path) -> Path:
 
 
 class Server:
-    def __init__(self, url: str, stop, data: Path) -> None:
-        self.url, self.stop, self.data = url, stop, data
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    def __init__(self, url: str, data: Path) -> None:
+        self.url, self.data = url, data
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`mentor-course serve` over the temporary course; plain `voila` if the serving part is absent."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's Chromium is not installed")
+    """`mentor-course serve` (its defaults: preheated kernels, a data folder) over the temporary course."""
+    from widgets.serving import process
+
     root = write_course(tmp_path_factory.mktemp("course"))
     tmp = tmp_path_factory.mktemp("served")
-    data = tmp / "data"
-    try:
-        from widgets.serving import process
-    except ImportError:
-        process = None
-    if process is not None:
-        served = process.serve(root, data, tmp / "serve.log")
-        yield Server(served.url, served.stop, data)
-        served.stop()
-        return
-    port = _free_port()
-    env = {**os.environ, "MENTOR_COURSE_DATA": str(data)}
-    with (tmp / "voila.log").open("w") as log:
-        proc = subprocess.Popen([shutil.which("voila") or "voila", str(root / "modules"), "--no-browser",
-                                 f"--port={port}", "--Voila.ip=127.0.0.1"], cwd=root, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while "http://127.0.0.1" not in (tmp / "voila.log").read_text() and proc.poll() is None:
-        assert time.monotonic() < deadline, "voila did not start"
-        time.sleep(0.2)
-    yield Server(url, proc.terminate, data)
-    proc.terminate()
-    proc.wait(30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ.get("MENTOR_COURSE_ARTIFACTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    served = process.serve(root, tmp / "data", tmp / "serve.log")
+    yield Server(served.url, tmp / "data")
+    served.stop()
 
 
 def open_page(browser, server: Server, *, width: int = 900, query: str = ""):
@@ -157,7 +105,7 @@ def choose_by_keyboard(page, choice_id: str, key: str, feedback_count: int) -> N
     page.wait_for_function(f"document.querySelectorAll('[data-testid=feedback]').length === {feedback_count}")
 
 
-def test_player_keyboard_plays_to_an_ending_and_axe_finds_nothing_serious(browser, server, artifacts):
+def test_player_keyboard_plays_to_an_ending_and_axe_finds_nothing_serious(browser, server, screenshot):
     page = open_page(browser, server)
     player = page.locator("[data-testid=player]")
     assert "a microaggression at work" in player.inner_text()  # the warning comes before the scenario
@@ -176,7 +124,7 @@ def test_player_keyboard_plays_to_an_ending_and_axe_finds_nothing_serious(browse
     feedback = focused(page)["text"]
     assert "Mixed response" in feedback and "−1 Listening" in feedback and "A closed question" in feedback
     page.wait_for_function("document.querySelector('[data-testid=announce]').textContent.startsWith('Mixed response')")
-    page.screenshot(path=str(artifacts / "player-feedback.png"), full_page=True)
+    screenshot(page, "player-keyboard-feedback")
 
     choose_by_keyboard(page, "reflect", " ", 2)  # Space works as well as Enter
     page.wait_for_selector("[data-testid=ending]")
@@ -186,7 +134,7 @@ def test_player_keyboard_plays_to_an_ending_and_axe_finds_nothing_serious(browse
     assert re.search(r"Listening\s+\+1\s+\+3", player.locator("[data-testid=totals]").inner_text())
     assert "The strongest path" in ending and "What made Mei keep talking?" in ending
     page.wait_for_function("document.querySelector('[data-testid=announce]').textContent.includes('has ended')")
-    player.screenshot(path=str(artifacts / "player-ending.png"))
+    screenshot(player, "player-keyboard-ending")
     assert serious_violations(page, "[data-testid=player]") == []
 
     tab_until(page, lambda f: f["testid"] == "different-path", "Try a different path")
@@ -241,7 +189,7 @@ def test_player_keyboard_selfcheck_and_drafts(browser, server):
 
 
 @pytest.mark.parametrize("theme, width", [("light", 375), ("dark", 375), ("dark", 900)])
-def test_player_keyboard_fits_a_phone_and_both_themes(browser, server, artifacts, theme, width):
+def test_player_keyboard_fits_a_phone_and_both_themes(browser, server, screenshot, theme, width):
     page = open_page(browser, server, width=width, query=f"?theme={theme}")
     page.locator("[data-testid=continue]").click()
     page.locator("[data-choice=dismiss]").click()
@@ -252,5 +200,6 @@ def test_player_keyboard_fits_a_phone_and_both_themes(browser, server, artifacts
     assert page.evaluate("document.querySelector('[data-testid=player]').getBoundingClientRect().right") <= width
     for name in ("player", "module-header", "selfcheck", "reflection"):
         assert serious_violations(page, f"[data-testid={name}]") == [], name
-    page.locator("[data-testid=player]").screenshot(path=str(artifacts / f"player-{theme}-{width}.png"))
+    for name in ("player", "module-header", "selfcheck", "reflection"):
+        screenshot(page.locator(f"[data-testid={name}]"), f"player-keyboard-{name}-{theme}-{width}")
     page.close()

@@ -14,7 +14,7 @@ from widgets.ui.session import get_session
 @pytest.fixture
 def preheated(module_dir, monkeypatch, tmp_path):
     """A kernel that ran the notebook before the request; ``arrive(query)`` plays Voilà's part."""
-    import voila.utils
+    from widgets.ui import voila_request
 
     monkeypatch.chdir(module_dir)
     monkeypatch.setenv("MENTOR_COURSE_DATA", str(tmp_path / "data"))
@@ -26,13 +26,14 @@ def preheated(module_dir, monkeypatch, tmp_path):
         assert request.wait(10), "the test never delivered the request"
         monkeypatch.setenv("QUERY_STRING", query["q"])
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", wait_for_request)
+    monkeypatch.setattr(voila_request, "wait_for_request", wait_for_request)
 
     def arrive(q: str) -> None:
+        session = get_session()
         query["q"] = q
         request.set()
-        get_session().binder.join(10)
-        assert get_session().ready
+        session.binder.join(10)
+        assert session.ready
 
     return arrive
 
@@ -65,6 +66,68 @@ def test_session_hello_waits_for_a_learner_still_on_its_way(preheated, send):
     import threading
 
     top = header()
-    threading.Timer(0.2, preheated, args=("learner=mentor-latecomer2345",)).start()
+    later = threading.Timer(0.2, preheated, args=("learner=mentor-latecomer2345",))
+    later.start()
     send(top, {"action": "hello"})
+    later.join(10)
     assert top.props["learner"]["id"] == "mentor-latecomer2345"
+
+
+def test_session_voila_request_speaks_voilas_query_protocol(monkeypatch):
+    """Against a real websocket server shaped like Voilà's RequestInfoSocketHandler."""
+    import asyncio
+    import json
+
+    import tornado.web
+    import tornado.websocket
+
+    from widgets.ui import voila_request
+
+    payload = {"QUERY_STRING": "learner=mentor-viasocket234", "SERVER_NAME": "127.0.0.1"}
+    opened: list[str] = []
+
+    class Query(tornado.websocket.WebSocketHandler):
+        def open(self, kernel_id: str) -> None:
+            opened.append(kernel_id)
+            self.write_message(json.dumps(payload))
+
+    ready = threading.Event()
+    state: dict = {}
+
+    def serve() -> None:
+        async def main() -> None:
+            app = tornado.web.Application([(r"/base/voila/query/(.*)", Query)])
+            server = app.listen(0, "127.0.0.1")
+            state["port"] = next(iter(server._sockets.values())).getsockname()[1]
+            state["stop"] = asyncio.Event()
+            ready.set()
+            await state["stop"].wait()
+            server.stop()
+
+        state["loop"] = asyncio.new_event_loop()
+        state["loop"].run_until_complete(main())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    env = {"VOILA_PREHEAT": "True", "VOILA_KERNEL_ID": "k-123", "VOILA_APP_PORT": str(state["port"]),
+           "VOILA_SERVER_URL": "/base/"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SERVER_NAME", raising=False)
+    assert voila_request.query_url() == f"ws://127.0.0.1:{state['port']}/base/voila/query/k-123"
+    assert voila_request.wait_for_request() is True
+    import os
+
+    assert (os.environ["QUERY_STRING"], os.environ["SERVER_NAME"], opened) == (
+        "learner=mentor-viasocket234", "127.0.0.1", ["k-123"])
+    state["loop"].call_soon_threadsafe(state["stop"].set)
+    thread.join(10)
+
+
+def test_session_voila_request_outside_voila_waits_for_nothing(monkeypatch):
+    from widgets.ui import voila_request
+
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    assert voila_request.query_url() is None and voila_request.wait_for_request() is False
+    assert voila_request.wait_for_request("ws://127.0.0.1:9/voila/query/x", connect_timeout=2) is False

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,15 @@ class StepResult:
     student: str
     ok: bool
     message: str
+
+
+@contextlib.contextmanager
+def _quiet_nbgrader() -> Iterator[None]:
+    """nbgrader 0.9.6 with SQLAlchemy 2 warns about its own session use on every autograde; the warning
+    is about nbgrader's internals and means nothing to a trainer, so keep it off their screen."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
+        yield
 
 
 def nbgrader_api(course: Course) -> Any:  # -> nbgrader.apps.NbGraderAPI
@@ -59,7 +70,8 @@ def _failure(result: dict[str, Any]) -> str:
 
 def generate_assignment(course: Course, assignment: str) -> StepResult:
     """``nbgrader generate_assignment``: the release version in ``release/``, the assignment in the gradebook."""
-    result = nbgrader_api(course).generate_assignment(assignment, force=True, create=True)
+    with _quiet_nbgrader():
+        result = nbgrader_api(course).generate_assignment(assignment, force=True, create=True)
     return StepResult("", bool(result["success"]), "generated" if result["success"] else _failure(result))
 
 
@@ -85,7 +97,8 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
         if course.autograded_notebook(student, assignment).is_file() and not force:
             results.append(StepResult(student, True, "already autograded (use --force to autograde again)"))
             continue
-        result = api.autograde(assignment, student, force=True, create=True)
+        with _quiet_nbgrader():
+            result = api.autograde(assignment, student, force=True, create=True)
         results.append(StepResult(student, bool(result["success"]),
                                   "autograded" if result["success"] else _failure(result)))
     return results
@@ -100,7 +113,8 @@ def generate_feedback(course: Course, assignment: str, *, students: list[str] | 
         if not course.autograded_notebook(student, assignment).is_file():
             results.append(StepResult(student, False, "not autograded, so there is no feedback to generate"))
             continue
-        result = api.generate_feedback(assignment, student, force=True)
+        with _quiet_nbgrader():
+            result = api.generate_feedback(assignment, student, force=True)
         results.append(StepResult(student, bool(result["success"]),
                                   str(course.feedback_file(student, assignment)) if result["success"]
                                   else _failure(result)))

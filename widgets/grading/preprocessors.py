@@ -31,6 +31,22 @@ def anchor_for(grade_id: str) -> list[str]:
     return []
 
 
+class ClearDuplicateMarks(NbGraderPreprocessor):
+    """Turn the extra copies of a duplicated graded cell into plain cells, so the submission is graded.
+
+    nbgrader's ``DeduplicateIds`` keeps the last cell with a grade id and leaves ``"nbgrader": {}`` on
+    the other copies; nbgrader 0.9.6 then reads that empty mark as metadata of an old format and fails
+    the submission ("use an old version of the nbgrader metadata format", jupyter/nbgrader#1083), which
+    also stops a whole ``nbgrader autograde`` run. Removing the empty mark keeps the copy's text in the
+    notebook as an ordinary cell: the mentor's words still reach the autograded notebook and the feedback.
+    """
+
+    def preprocess_cell(self, cell: Any, resources: Any, cell_index: int) -> tuple[Any, Any]:
+        if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"]:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
 class RestoreMissingGradeCells(NbGraderPreprocessor):
     """Put back a graded cell the mentor deleted, where it belongs, so its grade and comment reach the
     feedback; the trainer is told, and sees any text the mentor wrote elsewhere.

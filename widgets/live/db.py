@@ -82,7 +82,6 @@ class _SqliteTx:
     def __init__(self, conn: sqlite3.Connection, db: SqliteDatabase) -> None:
         self._conn = conn
         self._db = db
-        self.notified = False
 
     def execute(self, sql: str, params: Params = ()) -> int:
         return self._conn.execute(sql, tuple(params)).rowcount
@@ -94,7 +93,7 @@ class _SqliteTx:
         return self._conn.execute(sql, tuple(params)).fetchall()
 
     def notify(self, room_id: str) -> None:
-        self.notified = True  # other processes see PRAGMA data_version change; in-memory watchers need a nudge
+        """Nothing to send: other connections see ``PRAGMA data_version`` change at commit."""
 
 
 def _sqlite_error(exc: sqlite3.Error, where: str) -> StoreError:
@@ -221,7 +220,7 @@ class SqliteDatabase:
             except BaseException:
                 self._rollback(conn)
                 raise
-        if tx.notified and self.path is None:
+        if self.path is None and begin != "BEGIN":  # like data_version: any committed write counts
             with self._changed:
                 self._commits += 1
                 self._changed.notify_all()

@@ -51,6 +51,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             name_key TEXT NOT NULL,
             role TEXT NOT NULL,
             joined_at DOUBLE PRECISION NOT NULL,
+            position INTEGER NOT NULL,
             status TEXT NOT NULL,
             left_at DOUBLE PRECISION,
             PRIMARY KEY (room_id, id))""",

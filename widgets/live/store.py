@@ -348,7 +348,7 @@ class RoomStore:
             if rs is None:
                 raise RoomNotFound("This room no longer exists: it expired or was deleted.")
             seats = tuple(_seat(r) for r in tx.all(f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ? "
-                                                   "ORDER BY joined_at, id", (room_id,)))
+                                                   "ORDER BY position", (room_id,)))
             votes = tuple(Vote(r[0], int(r[1]), r[2], float(r[3]), int(r[4])) for r in tx.all(
                 "SELECT seat_id, round, choice_id, cast_at, changes FROM live_votes WHERE room_id = ? AND round = ?",
                 (room_id, rs.vote_round)))
@@ -399,15 +399,16 @@ class RoomStore:
             else:
                 if rs.expired(now):
                     raise RoomExpired("This room has expired; ask your facilitator for a new code.")
-                seats = [_seat(r) for r in tx.all(f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ?", (rs.id,))]
+                seats = [_seat(r) for r in tx.all(f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ? ORDER BY position",
+                                                 (rs.id,))]
                 keys = dict(tx.all("SELECT id, name_key FROM live_seats WHERE room_id = ?", (rs.id,)))
                 room.check_join(rs, seats, key, keys, now)
                 role = room.suggest_role(self.scenario(rs.id, tx), seats)
                 token = codes.new_token()
                 seat_id = codes.new_id()
-                tx.execute("INSERT INTO live_seats (room_id, id, token_hash, name, name_key, role, joined_at, status) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           (rs.id, seat_id, codes.token_hash(token), name, key, role, now, room.ACTIVE))
+                tx.execute("INSERT INTO live_seats (room_id, id, token_hash, name, name_key, role, joined_at, position, "
+                           "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (rs.id, seat_id, codes.token_hash(token), name, key, role, now, len(seats) + 1, room.ACTIVE))
                 self._bump(tx, rs.id, now)
         if failure is not None:
             raise failure  # after the commit, so the failed try is counted

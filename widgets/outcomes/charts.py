@@ -47,13 +47,13 @@ def _style(ax, xlim: tuple[float, float], title: str, span: tuple[float, float])
     """Common looks; ``span`` is the data range the bottom axis line covers (the rest holds labels)."""
     ax.set_xlim(*xlim)
     ax.spines["bottom"].set_bounds(*span)
-    ax.set_title(title, loc="left", fontsize=11, color=INK, pad=10)
+    ax.set_title(title, loc="left", fontsize=12, color=INK, pad=10)
     ax.grid(axis="x", color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.tick_params(colors=INK, labelsize=9)
+    ax.tick_params(colors=INK, labelsize=10)
 
 
 def growth_figure(report: GrowthReport) -> Figure:
@@ -61,32 +61,33 @@ def growth_figure(report: GrowthReport) -> Figure:
     comps = list(report.competencies)
     n = len(comps)
     low, high = report.scale
-    fig = Figure(figsize=(11, 1.9 + 0.52 * n), dpi=DPI, facecolor="white")
-    grid = fig.add_gridspec(1, 2, width_ratios=[1.15, 1], left=0.25, right=0.97, top=1 - 1.05 / (1.9 + 0.52 * n),
-                            bottom=0.75 / (1.9 + 0.52 * n), wspace=0.32)
+    height = 2.0 + 0.6 * n
+    fig = Figure(figsize=(10, height), dpi=DPI, facecolor="white")
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.15, 1], left=0.27, right=0.97, top=1 - 1.5 / height,
+                            bottom=0.8 / height, wspace=0.34)
     left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1], sharey=None)
     ys = list(range(n))[::-1]
     for y, c in zip(ys, comps, strict=True):
         _dumbbell(left, y, c.before.mean, c.after.mean, marker_a="o", marker_b="o")
         after_words = rating(c.after.mean) if c.after.mean is not None else "not yet"
-        left.text(high + 0.25, y, f"{rating(c.before.mean)} → {after_words}", va="center", fontsize=8.5, color=MUTED)
+        left.text(high + 0.25, y, f"{rating(c.before.mean)} → {after_words}", va="center", fontsize=10, color=MUTED)
         _dumbbell(right, y, None if c.first.share is None else 100 * c.first.share,
                   None if c.latest.share is None else 100 * c.latest.share, marker_a="s", marker_b="s")
         words = f"{percent(c.first.share)} → {percent(c.latest.share)}" if c.scenarios else "not played yet"
-        right.text(103, y, words, va="center", fontsize=8.5, color=MUTED)
-    labels = [("▶ " if c.id == report.focus else "") + _wrap(c.title, 30) for c in comps]
+        right.text(103, y, words, va="center", fontsize=10, color=MUTED)
+    labels = [("▶ " if c.id == report.focus else "") + _wrap(c.title, 26) for c in comps]
     for ax in (left, right):
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_yticks(ys)
-    left.set_yticklabels(labels, fontsize=9.5, color=INK)
+    left.set_yticklabels(labels, fontsize=11, color=INK)
     for tick, c in zip(left.get_yticklabels(), comps, strict=True):
         if c.id == report.focus:
             tick.set_fontweight("bold")
     right.set_yticklabels([])
-    _style(left, (low - 0.3, high + 1.6), f"How skilled you feel ({low} = not at all, {high} = extremely)",
+    _style(left, (low - 0.3, high + 2.1), f"How skilled you feel\n({low} = not at all, {high} = extremely)",
            (low, high))
     left.set_xticks(range(low, high + 1))
-    _style(right, (-3, 125), "Strongest response chosen in scenarios", (0, 100))
+    _style(right, (-3, 138), "Strongest response chosen\nin the scenarios", (0, 100))
     right.set_xticks([0, 25, 50, 75, 100])
     right.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
     handles = [
@@ -97,70 +98,72 @@ def growth_figure(report: GrowthReport) -> Figure:
                markersize=9, label="first attempt"),
         Line2D([], [], marker="s", linestyle="", color=AFTER, markersize=9, label="latest attempt"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9, bbox_to_anchor=(0.61, 0.0))
+    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10.5, bbox_to_anchor=(0.6, 0.0))
     who = f" — {report.name}" if report.name else ""
-    fig.suptitle(f"Your growth as a mentor{who}", x=0.02, ha="left", fontsize=14, fontweight="bold", color=INK)
+    fig.suptitle(f"Your growth as a mentor{who}", x=0.02, ha="left", fontsize=16, fontweight="bold", color=INK)
     if report.focus:
         focus = report.competency(report.focus)
-        fig.text(0.02, 1 - 0.62 / (1.9 + 0.52 * n), f"▶ to work on next: {focus.title if focus else report.focus}",
-                 fontsize=9.5, color=INK)
+        fig.text(0.02, 1 - 0.68 / height, f"▶ to work on next: {focus.title if focus else report.focus}",
+                 fontsize=11, color=INK)
     return fig
 
 
 def cohort_figure(s: CohortSummary) -> Figure:
-    """The cohort's chart: self-ratings before and after (mean and standard deviation, with n) on the
-    left, module completion on the right."""
+    """The cohort's chart: self-ratings before and after (mean and standard deviation, with n) above,
+    module completion below, each with its own key."""
     rows = list(s.competencies)
     mods = list(s.completion)
-    n = max(len(rows), len(mods))
-    height = 2.0 + 0.5 * n
-    fig = Figure(figsize=(12, height), dpi=DPI, facecolor="white")
-    grid = fig.add_gridspec(1, 2, width_ratios=[1.2, 1], left=0.2, right=0.98, top=1 - 1.0 / height,
-                            bottom=0.8 / height, wspace=0.55)
-    left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    top_h, bottom_h = 0.55 * len(rows) + 0.9, 0.42 * len(mods) + 0.9
+    height = top_h + bottom_h + 1.3
+    fig = Figure(figsize=(11, height), dpi=DPI, facecolor="white")
+    grid = fig.add_gridspec(2, 1, height_ratios=[top_h, bottom_h], left=0.3, right=0.97, top=1 - 1.05 / height,
+                            bottom=0.35 / height, hspace=0.95 / ((top_h + bottom_h) / 2))
+    upper, lower = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     ys = list(range(len(rows)))[::-1]
     for y, r in zip(ys, rows, strict=True):
-        for stats, dy, marker_face, color in ((r.before, 0.14, "white", BEFORE), (r.after, -0.14, AFTER, AFTER)):
+        for stats, dy, face, color in ((r.before, 0.15, "white", BEFORE), (r.after, -0.15, AFTER, AFTER)):
             if stats.mean is None:
                 continue
-            left.errorbar([stats.mean], [y + dy], xerr=[[stats.sd or 0], [stats.sd or 0]], fmt="o", color=color,
-                          markerfacecolor=marker_face, markeredgewidth=2, markersize=8, capsize=3, elinewidth=1.2)
+            upper.errorbar([stats.mean], [y + dy], xerr=[[stats.sd or 0], [stats.sd or 0]], fmt="o", color=color,
+                           markerfacecolor=face, markeredgewidth=2, markersize=8, capsize=3, elinewidth=1.2)
         if r.before.mean is not None and r.after.mean is not None:
-            left.plot([r.before.mean, r.after.mean], [y + 0.14, y - 0.14], color=MUTED, linewidth=1, zorder=0)
-        change = "" if r.change.mean is None else f", change {r.change.mean:+.1f}"
-        left.text(7.35, y, f"n = {r.before.n} / {r.after.n}{change}", va="center", fontsize=8.5, color=MUTED)
-    left.set_ylim(-0.7, len(rows) - 0.3)
-    left.set_yticks(ys)
-    left.set_yticklabels([_wrap(r.title, 28) for r in rows], fontsize=9, color=INK)
-    _style(left, (0.7, 9.6), f"Self-rating, mean ± SD (n = before / after; fewer than {s.min_n} withheld)", (1, 7))
-    left.set_xticks(range(1, 8))
+            upper.plot([r.before.mean, r.after.mean], [y + 0.15, y - 0.15], color=MUTED, linewidth=1, zorder=0)
+        change = "" if r.change.mean is None else f"  change {r.change.mean:+.1f}"
+        upper.text(7.45, y, f"n {r.before.n} / {r.after.n}{change}", va="center", fontsize=8.5, color=MUTED)
+    upper.set_ylim(-0.7, len(rows) - 0.3)
+    upper.set_yticks(ys)
+    upper.set_yticklabels([_wrap(r.title, 36) for r in rows], fontsize=9.5, color=INK)
+    _style(upper, (0.7, 9.2), "Self-rating, mean ± SD", (1, 7))
+    upper.set_xticks(range(1, 8))
+    upper.legend(handles=[
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=BEFORE, markeredgewidth=2,
+               markersize=8, label="before the course"),
+        Line2D([], [], marker="o", linestyle="", color=AFTER, markersize=8, label="after the course"),
+    ], loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=9, borderaxespad=0.2)
 
     ym = list(range(len(mods)))[::-1]
     for y, m in zip(ym, mods, strict=True):
         total = max(m.mentors, 1)
-        parts = ((m.done, AFTER, "", "done"), (m.in_progress, "white", "///", "in progress"),
-                 (m.not_started, GRID, "", "not started"))
         start = 0.0
-        for count, color, hatch, _ in parts:
+        for count, color, hatch in ((m.done, AFTER, ""), (m.in_progress, "white", "///"), (m.not_started, GRID, "")):
             width = 100 * count / total
-            right.barh([y], [width], left=start, color=color, hatch=hatch, edgecolor=MUTED, linewidth=0.8, height=0.6)
+            lower.barh([y], [width], left=start, color=color, hatch=hatch, edgecolor=MUTED, linewidth=0.8, height=0.6)
             start += width
-        right.text(102, y, f"{m.done} of {m.mentors} done", va="center", fontsize=8.5, color=MUTED)
-    right.set_ylim(-0.7, len(mods) - 0.3)
-    right.set_yticks(ym)
-    right.set_yticklabels([_wrap(m.title, 26) for m in mods], fontsize=8.5, color=INK)
-    _style(right, (0, 135), "Module completion (share of mentors)", (0, 100))
-    right.set_xticks([0, 25, 50, 75, 100])
-    right.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
-    handles = [
-        Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=BEFORE, markeredgewidth=2,
-               markersize=8, label="before the course"),
-        Line2D([], [], marker="o", linestyle="", color=AFTER, markersize=8, label="after the course"),
-        _patch(AFTER, "", "module done"), _patch("white", "///", "in progress"), _patch(GRID, "", "not started"),
-    ]
-    fig.legend(handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=9)
-    fig.suptitle(f"Cohort outcomes: {s.mentors} mentor(s); {s.took_both} took both self-assessments", x=0.02,
-                 ha="left", fontsize=14, fontweight="bold", color=INK)
+        lower.text(102, y, f"{m.done} of {m.mentors} done", va="center", fontsize=8.5, color=MUTED)
+    lower.set_ylim(-0.7, len(mods) - 0.3)
+    lower.set_yticks(ym)
+    lower.set_yticklabels([_wrap(m.title, 44) for m in mods], fontsize=9, color=INK)
+    _style(lower, (0, 122), "Module completion (share of mentors)", (0, 100))
+    lower.set_xticks([0, 25, 50, 75, 100])
+    lower.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
+    lower.legend(handles=[_patch(AFTER, "", "done"), _patch("white", "///", "in progress"),
+                          _patch(GRID, "", "not started")],
+                 loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False, fontsize=9, borderaxespad=0.2)
+    fig.suptitle(f"Cohort outcomes: {s.mentors} mentor(s)", x=0.02, ha="left", fontsize=14, fontweight="bold",
+                 color=INK)
+    fig.text(0.02, 1 - 0.62 / height, f"{s.took_before} took the self-assessment before the course, {s.took_after} "
+             f"after, {s.took_both} both. n = mentors before / after; figures from fewer than {s.min_n} are withheld.",
+             fontsize=9.5, color=INK)
     return fig
 
 

@@ -266,7 +266,7 @@ def summary(report: GrowthReport) -> list[str]:
             text += f", most in {top.title} ({rating(top.before.mean)} to {rating(top.after.mean)})"
         text += "."
         if fell:
-            text += (f" It fell in {_list([c.title for c in fell])}. A lower rating after training is common: a "
+            text += (f" It fell in {'; '.join(c.title for c in fell)}. A lower rating after training is common: a "
                      "course often shows there is more to a skill than it seemed at the start.")
         out.append(text)
     elif report.competencies and any(c.latest_rating is not None for c in report.competencies):

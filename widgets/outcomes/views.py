@@ -8,6 +8,7 @@ the views turn clicks into events, save them, and show the result. The notebook 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,17 @@ class Announcer(anywidget.AnyWidget):
 # The self-assessment
 # --------------------------------------------------------------------------------------------------
 
+def _wait_until_ready(session: Session, timeout: float = 30.0) -> bool:
+    """In a preheated Voilà kernel the first answer can arrive before the learner is known (the session
+    binds them on another thread); wait for that, as ``Session.record`` does, rather than lose the answer."""
+    deadline = time.monotonic() + timeout
+    while not session.ready:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 class AssessmentView(anywidget.AnyWidget):
     """The self-assessment form for one phase; every answer is saved to the progress file at once."""
 
@@ -152,7 +164,7 @@ class AssessmentView(anywidget.AnyWidget):
         return self._save(event, "Saved what you wrote.")
 
     def _save(self, event: dict[str, Any], words: str) -> str:
-        if not self.session.ready:  # a preheated Voilà kernel still waiting to learn who the visitor is
+        if not _wait_until_ready(self.session):
             return self._done("", "This page has not finished connecting to the course, so this answer was not "
                                   "saved. Reload the page.")
         if self.session.error:

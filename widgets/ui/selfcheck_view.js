@@ -55,8 +55,7 @@ function render({ model, el }) {
     return [
       h("p", { className: "mc-hint", id: hintId, text: q.hint }),
       q.problem ? h("p", { className: "mc-alert", text: q.problem }) : null,
-      h("ul", { className: "mc-options", role: type === "radio" ? "radiogroup" : null,
-        "aria-labelledby": legendId, "aria-describedby": hintId }, options),
+      h("ul", { className: "mc-options", "aria-describedby": hintId }, options),
       h("button", { type: "button", className: "mc-button mc-primary", "data-testid": `check-${q.id}`,
         onclick: () => send({ action: "check", question: q.id, selected: [...chosen] }), text: "Check my answer" }),
     ];

@@ -7,6 +7,7 @@ here: views subscribe with plain callbacks.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -69,12 +70,12 @@ class Session:
             self.error = f"Your progress cannot be read from {self.location.path}: {exc}"
 
     def _bind_when_requested(self) -> None:
-        try:
-            from voila.utils import wait_for_request
+        from widgets.ui import voila_request
 
-            wait_for_request()
-        except Exception:  # no request info: keep the generated id (the page shows its link)
-            pass
+        # Without request info the generated id stays (and the page shows its link); a fault here
+        # must not leave the page unable to save.
+        with contextlib.suppress(Exception):
+            voila_request.wait_for_request()
         with self._lock:
             self._bind(learner_mod.environment())
             self.generation += 1

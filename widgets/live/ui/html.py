@@ -150,8 +150,16 @@ def _pct(value: float | None) -> str:
     return "no observers" if value is None else f"{round(100 * value)}%"
 
 
-def debrief(deb: Debrief) -> str:
-    """The debrief: ending, path against the strongest path, totals, checklist agreement, prompts."""
+def _table(headers: Sequence[str], rows: Iterable[str]) -> str:
+    """A table (scrolling sideways on a narrow screen) with column headers and ready-made rows."""
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+    return (f'<div class="mc-live-scroll"><table class="mc-live-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def debrief(deb: Debrief, *, notes: bool = True) -> str:
+    """The debrief: ending, path against the strongest path, totals, checklist agreement, prompts, and
+    (for the facilitator only) the scenario's notes."""
     parts = ['<div class="mc-live-debrief">']
     if deb.ending is not None:
         parts.append(f'<h3 class="mc-live-h">Ending: {inline(deb.ending.title)}</h3>{block(deb.ending.text)}')
@@ -160,39 +168,33 @@ def debrief(deb: Debrief) -> str:
     parts.append(f'<h3 class="mc-live-h">The room\'s path ({deb.matched} of {len(deb.steps)} steps took the strongest '
                  "option)</h3>")
     if deb.steps:
-        rows = "".join(
+        parts.append(_table(("Step", "The room chose", "Strongest option there", "Votes"), (
             f"<tr><td>{s.round + 1}</td><td>{inline(s.text)} {quality_label(s.quality)}</td>"
             f"<td>{'same' if s.matched else inline(s.best_text)}</td>"
             f"<td>{s.votes} of {s.voters}{' (tie broken)' if s.decided_by == 'facilitator' else ''}</td></tr>"
-            for s in deb.steps)
-        parts.append('<table class="mc-live-table"><thead><tr><th scope="col">Step</th><th scope="col">The room chose'
-                     '</th><th scope="col">Strongest option there</th><th scope="col">Votes</th></tr></thead>'
-                     f"<tbody>{rows}</tbody></table>")
+            for s in deb.steps)))
     else:
         parts.append('<p class="mc-live-muted">No decisions were made.</p>')
     strongest = "".join(f"<li>{inline(t)} {quality_label(q)}</li>" for _, t, q in deb.strongest)
     parts.append(f'<details class="mc-live-strongest"><summary>The strongest path ({len(deb.strongest)} steps)</summary>'
                  f"<ol>{strongest}</ol></details>")
-    rows = "".join(f"<tr><th scope=\"row\">{esc(r.title)}</th><td>{_signed(r.room)}</td><td>{_signed(r.strongest)}</td></tr>"
-                   for r in deb.competencies)
-    parts.append('<h3 class="mc-live-h">Points per competency</h3><table class="mc-live-table"><thead><tr>'
-                 '<th scope="col">Competency</th><th scope="col">This room</th><th scope="col">Strongest path</th>'
-                 f"</tr></thead><tbody>{rows}</tbody></table>")
+    parts.append('<h3 class="mc-live-h">Points per competency</h3>')
+    parts.append(_table(("Competency", "This room", "Strongest path"), (
+        f'<tr><th scope="row">{esc(r.title)}</th><td>{_signed(r.room)}</td><td>{_signed(r.strongest)}</td></tr>'
+        for r in deb.competencies)))
     if deb.checklist:
         who = ", ".join(esc(n) for n in deb.observers) or "none"
-        rows = "".join(
-            f"<tr><td>{inline(r.text)}{_competency_note(r.competency)}</td>"
-            f"<td>{len(r.ticked_by)} of {r.observers}</td><td>{_pct(r.agreement)}</td></tr>"
-            for r in deb.checklist)
         parts.append(f'<h3 class="mc-live-h">Observers\' checklist (agreement {_pct(deb.agreement)})</h3>'
                      f'<p class="mc-live-muted">Observers: {who}. Agreement is the share of observers on the majority '
-                     "side for each item.</p>"
-                     '<table class="mc-live-table"><thead><tr><th scope="col">Skill</th><th scope="col">Seen by</th>'
-                     f'<th scope="col">Agreement</th></tr></thead><tbody>{rows}</tbody></table>')
+                     "side for each item.</p>")
+        parts.append(_table(("Skill", "Seen by", "Agreement"), (
+            f"<tr><td>{inline(r.text)}{_competency_note(r.competency)}</td>"
+            f"<td>{len(r.ticked_by)} of {r.observers}</td><td>{_pct(r.agreement)}</td></tr>"
+            for r in deb.checklist)))
     if deb.prompts:
         items = "".join(f"<li>{inline(p)}</li>" for p in deb.prompts)
         parts.append(f'<h3 class="mc-live-h">To talk about</h3><ol class="mc-live-prompts">{items}</ol>')
-    if deb.notes:
+    if notes and deb.notes:
         parts.append(f'<details class="mc-live-notes"><summary>Notes for the facilitator</summary>{block(deb.notes)}</details>')
     parts.append("</div>")
     return "".join(parts)
@@ -233,6 +235,12 @@ def download_link(label: str, filename: str, mime: str, b64: str) -> str:
             f"{esc(label)}</a>")
 
 
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop, unless it already ends with punctuation."""
+    text = text.rstrip()
+    return text if text[-1:] in ".?!…\"'”’" else text + "."
+
+
 def notice(text: str, kind: str = "info") -> str:
     return f'<p class="mc-live-notice mc-live-{esc(kind)}">{esc(text)}</p>'
 
@@ -261,5 +269,6 @@ __all__ = [
     "reveal",
     "scene",
     "seat_line",
+    "sentence",
     "voters_line",
 ]

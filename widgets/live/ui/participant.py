@@ -209,7 +209,7 @@ class ParticipantApp:
         self._render_votes(sc, snap, me, kind)
         self._render_checklist(sc, snap, me, kind)
         self.reveal_html.value = H.reveal(sc, snap) if rs.phase == room.REVEAL else ""
-        self.debrief_html.value = ("<h2>Debrief</h2>" + H.debrief(build(sc, snap, self.titles))
+        self.debrief_html.value = ("<h2>Debrief</h2>" + H.debrief(build(sc, snap, self.titles), notes=False)
                                    if rs.phase in (room.DEBRIEF, room.CLOSED) else "")
         show(self.debrief_section, rs.phase in (room.DEBRIEF, room.CLOSED))
         news = []
@@ -246,15 +246,18 @@ class ParticipantApp:
             chosen = mine is not None and mine.choice_id == cid
             text = H.plain_choice(sc, cid)
             b.description = f"✓ Your vote: {text}" if chosen else text
-            b.button_style = "info" if chosen else ""
+            if chosen:  # marked by words, a border and weight; ipywidgets' "info" colours fail AA contrast
+                b.add_class("mc-live-voted")
+            else:
+                b.remove_class("mc-live-voted")
             b.disabled = rs.phase != room.VOTING
         if kind == room.DECIDE:
             self.options.value = ""
             if rs.phase == room.NODE:
                 self.vote_note.value = H.notice("Listen to the lines; voting opens in a moment.")
             elif rs.phase == room.VOTING:
-                self.vote_note.value = H.notice("Your vote: " + H.plain_choice(sc, mine.choice_id) + ". You can change it "
-                                                "until votes close." if mine else
+                self.vote_note.value = H.notice(H.sentence("Your vote: " + H.plain_choice(sc, mine.choice_id)) +
+                                                " You can change it until votes close." if mine else
                                                 "Choose what the mentor says. You can change your vote until votes close.")
             elif rs.phase == room.VOTES_CLOSED:
                 self.vote_note.value = H.notice("Votes are closed; the results come next.")

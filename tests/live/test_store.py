@@ -1,0 +1,231 @@
+"""Does ``RoomStore`` keep rooms right on every backend: who may act, votes, joins, expiry, migrations?
+
+Each test runs on SQLite in memory, a SQLite file (WAL) and, marked ``postgres``, a real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from widgets.live import migrations, room
+from widgets.live.errors import (
+    InvalidInput,
+    NotAllowed,
+    RoomClosed,
+    RoomExpired,
+    RoomFull,
+    RoomNotFound,
+    TooManyAttempts,
+    Unauthorized,
+)
+from widgets.live.store import FAILURES_PER_CLIENT, FAILURES_PER_MINUTE, RoomStore
+
+
+def started(store, payload, *names, capacity=60):
+    """A room with participants seated (mentor, mentee, observer, ...) and votes open."""
+    new = store.create_room(payload, capacity=capacity)
+    seats = [store.join(new.code, n) for n in names]
+    store.start(new.key)
+    store.open_votes(new.key)
+    return new, seats
+
+
+def test_store_join_suggests_roles_and_lists_seats(store, payload):
+    new = store.create_room(payload)
+    a, b, c = (store.join(new.code, n) for n in ("Ann", "Bob", "Cy"))
+    assert (a.role, b.role, c.role) == ("mentor", "mentee", "observer")
+    snap = store.snapshot(new.room_id)
+    assert [s.name for s in snap.seats] == ["Ann", "Bob", "Cy"] and snap.room.phase == room.LOBBY
+    assert store.find_room(new.code.lower()).id == new.room_id
+
+
+def test_store_vote_twice_replaces_the_first(store, payload):
+    new, (ann,) = started(store, payload, "Ann")
+    store.vote(ann.token, "curious")
+    store.vote(ann.token, "validate")
+    store.vote(ann.token, "validate")  # the same vote again changes nothing
+    snap = store.snapshot(new.room_id)
+    assert [(v.seat_id, v.choice_id, v.changes) for v in snap.votes] == [(ann.seat_id, "validate", 2)]
+    assert room.tally(store.scenario(new.room_id), snap.room, snap.seats, snap.votes).as_dict()["validate"] == 1
+
+
+def test_store_only_the_facilitator_key_changes_the_room(store, payload):
+    new, (ann, bob) = started(store, payload, "Ann", "Bob")
+    other = store.create_room(payload)
+    for key in (ann.token, "not-a-key", ""):
+        with pytest.raises(Unauthorized):
+            store.close_votes(key)
+    with pytest.raises(NotAllowed):
+        store.close_votes(other.key)  # a key controls its own room only (in the lobby, nothing to close)
+    with pytest.raises(Unauthorized):
+        store.kick(ann.token, bob.seat_id)
+    with pytest.raises(InvalidInput):
+        store.kick(other.key, bob.seat_id)  # another room's key finds no such seat in its room
+    with pytest.raises(Unauthorized):
+        store.delete_room(bob.token)
+    assert store.snapshot(new.room_id).room.phase == room.VOTING
+
+
+def test_store_a_seat_token_acts_only_for_its_own_seat(store, payload):
+    new, (ann, bob, cy) = started(store, payload, "Ann", "Bob", "Cy")
+    with pytest.raises(NotAllowed, match="Only mentors vote"):
+        store.vote(bob.token, "validate")  # the mentee cannot vote
+    with pytest.raises(NotAllowed, match="Only observers"):
+        store.tick(ann.token, "reflected", True)
+    with pytest.raises(Unauthorized):
+        store.vote(new.key, "validate")  # the facilitator's key is not a seat
+    with pytest.raises(Unauthorized):
+        store.vote("forged-token", "validate")
+    store.tick(cy.token, "reflected", True)
+    snap = store.snapshot(new.room_id)
+    assert snap.ticked(cy.seat_id) == {"reflected"} and snap.ticked(ann.seat_id) == frozenset()
+
+
+def test_store_reveal_records_the_decision_and_tie_needs_the_facilitator(store, payload):
+    new, (ann, bob) = started(store, payload, "Ann", "Bob")
+    store.set_role(new.key, bob.seat_id, "mentor")
+    store.vote(ann.token, "validate")
+    store.vote(bob.token, "curious")
+    store.close_votes(new.key)
+    with pytest.raises(NotAllowed, match="tied"):
+        store.reveal(new.key)
+    rs = store.reveal(new.key, "curious")
+    assert rs.phase == room.REVEAL and rs.history == ("curious",)
+    d = store.snapshot(new.room_id).decisions
+    assert [(x.round, x.node_id, x.choice_id, x.decided_by, x.counts) for x in d] == [
+        (0, "opening", "curious", "facilitator", {"validate": 1, "curious": 1, "dismiss": 0})]
+    assert store.advance(new.key).phase == room.NODE
+    assert store.snapshot(new.room_id).votes == ()  # a new round starts empty
+
+
+def test_store_kick_revokes_the_token_and_the_vote_stops_counting(store, payload):
+    new, (ann, bob) = started(store, payload, "Ann", "Bob")
+    store.set_role(new.key, bob.seat_id, "mentor")
+    store.vote(ann.token, "validate")
+    store.vote(bob.token, "dismiss")
+    store.kick(new.key, bob.seat_id)
+    with pytest.raises(Unauthorized, match="removed you"):
+        store.vote(bob.token, "dismiss")
+    with pytest.raises(Unauthorized, match="removed you"):
+        store.rejoin(bob.token)
+    with pytest.raises(NotAllowed):
+        store.kick(new.key, bob.seat_id)
+    assert store.reveal(new.key).history == ("validate",)  # a clear winner once Bob's vote is out
+
+
+def test_store_leave_frees_the_name_and_late_joiners_get_a_seat(store, payload):
+    new, (ann,) = started(store, payload, "Ann")
+    store.vote(ann.token, "validate")
+    store.leave(ann.token)
+    with pytest.raises(Unauthorized, match="You left"):
+        store.rejoin(ann.token)
+    late = store.join(new.code, "ann")  # same name, new seat, mid-vote
+    assert late.role == "mentor" and store.rejoin(late.token).seat_id == late.seat_id
+    snap = store.snapshot(new.room_id)
+    assert [(s.name, s.status) for s in snap.seats] == [("Ann", room.LEFT), ("ann", room.ACTIVE)]
+
+
+def test_store_refuses_a_full_room_a_taken_name_and_a_closed_room(store, payload):
+    new = store.create_room(payload, capacity=2)
+    store.join(new.code, "Ann")
+    with pytest.raises(InvalidInput, match="already uses that name"):
+        store.join(new.code, " ANN ")
+    store.join(new.code, "Bob")
+    with pytest.raises(RoomFull):
+        store.join(new.code, "Cy")
+    store.close_room(new.key)
+    with pytest.raises(RoomClosed):
+        store.join(new.code, "Cy")
+    with pytest.raises(RoomClosed):
+        store.start(new.key)
+
+
+def test_store_wrong_codes_are_limited_per_page_and_per_server(store, payload, clock):
+    new = store.create_room(payload)
+    for _ in range(FAILURES_PER_CLIENT):
+        with pytest.raises(RoomNotFound, match="No room has the code"):
+            store.join("ZZZ-ZZZ", "Eve", client="page-1")
+    with pytest.raises(TooManyAttempts, match="from this page"):
+        store.join(new.code, "Eve", client="page-1")  # even the right code waits
+    assert store.join(new.code, "Ann", client="page-2").role == "mentor"
+    clock.advance(3600)
+    store.expire()
+    for k in range(FAILURES_PER_MINUTE):
+        with pytest.raises(RoomNotFound):
+            store.join("ZZZ-ZZZ", "Eve", client=f"bot-{k}")
+    with pytest.raises(TooManyAttempts, match="on this server"):
+        store.join(new.code, "Bob", client="page-3")
+    clock.advance(61)
+    assert store.join(new.code, "Bob", client="page-3").role == "mentee"
+
+
+def test_store_rooms_expire_with_their_data(store, payload, clock):
+    new, (ann,) = started(store, payload, "Ann")
+    store.vote(ann.token, "validate")
+    keep = store.create_room(payload, ttl=48 * 3600)
+    clock.advance(12 * 3600)
+    with pytest.raises(RoomExpired):
+        store.join(new.code, "Bob")  # expired but not yet purged: refused all the same
+    assert store.expire() == [new.code]
+    assert [r.id for r in store.list_rooms()] == [keep.room_id]
+    with pytest.raises(RoomExpired, match="expired and its data was deleted"):
+        store.find_room(new.code)
+    with pytest.raises(RoomNotFound):
+        store.snapshot(new.room_id)
+    with pytest.raises(Unauthorized):
+        store.rejoin(ann.token)
+    with pytest.raises(Unauthorized):
+        store.room_for_key(new.key)
+    with store.db.read() as tx:
+        left = {t: tx.one(f"SELECT COUNT(*) FROM {t} WHERE room_id = ?", (new.room_id,))[0]
+                for t in ("live_seats", "live_votes", "live_decisions", "live_ticks")}
+    assert left == dict.fromkeys(left, 0)
+
+
+def test_store_delete_room_removes_everything_and_says_so(store, payload):
+    new, (ann,) = started(store, payload, "Ann")
+    store.delete_room(new.key)
+    with pytest.raises(RoomExpired, match="deleted by its facilitator"):
+        store.join(new.code, "Bob")
+    with pytest.raises(Unauthorized):
+        store.vote(ann.token, "validate")
+    assert store.list_rooms() == []
+
+
+def test_store_delete_by_operator_accepts_id_or_code(store, payload):
+    a, b = store.create_room(payload), store.create_room(payload)
+    assert store.delete_by_operator(a.room_id).id == a.room_id
+    assert store.delete_by_operator(b.code[:3] + "-" + b.code[3:].lower()).id == b.room_id
+    with pytest.raises(RoomNotFound):
+        store.delete_by_operator("nothing")
+
+
+def test_store_create_room_checks_its_limits(store, payload):
+    with pytest.raises(InvalidInput):
+        store.create_room(payload, capacity=0)
+    with pytest.raises(InvalidInput):
+        store.create_room(payload, ttl=1)
+
+
+def test_store_scenario_is_kept_in_the_room(store, payload):
+    new = store.create_room(payload)
+    assert store.scenario(new.room_id).id == "live-tiny"
+    assert store.payload(new.room_id)["competencies"] == {"validation": "Validating experience",
+                                                          "listening": "Listening"}
+
+
+def test_store_migrations_are_recorded_and_a_newer_database_is_refused(store_url, clock):
+    with RoomStore(store_url, clock=clock) as st:
+        assert st.schema_version() == migrations.LATEST
+        with st.db.read() as tx:
+            rows = tx.all(f"SELECT version, name FROM {migrations.TABLE}")
+        assert [r[0] for r in rows] == [m.version for m in migrations.MIGRATIONS]
+        if store_url.endswith(":memory:"):
+            return  # a second store would be a second, empty database
+        with st.db.write() as tx:
+            tx.execute(f"INSERT INTO {migrations.TABLE} (version, name, applied_at) VALUES (?, ?, ?)",
+                       (migrations.LATEST + 1, "from the future", 0.0))
+    from widgets.live.errors import StoreTooNew
+
+    with pytest.raises(StoreTooNew, match="Upgrade the package"):
+        RoomStore(store_url)

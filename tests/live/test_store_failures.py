@@ -1,0 +1,101 @@
+"""When the database is missing, locked, corrupt or gone, does the store say so in words (and recover)?
+And do the watchers wake up when another connection commits?"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from tests.live.conftest import postgres_or_skip
+from widgets.live.errors import RoomNotFound, StoreBusy, StoreUnavailable
+from widgets.live.store import RoomStore
+
+
+def test_store_failures_missing_folder_is_named(tmp_path):
+    with pytest.raises(StoreUnavailable) as exc:
+        RoomStore(f"sqlite:///{tmp_path / 'nowhere' / 'rooms.sqlite3'}")
+    assert str(tmp_path / "nowhere") in str(exc.value) and "does not exist" in str(exc.value)
+
+
+def test_store_failures_a_file_that_is_not_a_database(tmp_path):
+    bad = tmp_path / "rooms.sqlite3"
+    bad.write_bytes(b"this is a text file, not SQLite" * 100)
+    with pytest.raises(StoreUnavailable, match="not a usable room database"):
+        RoomStore(f"sqlite:///{bad}")
+
+
+@pytest.mark.parametrize("url, says", [("mysql://x/y", "not a room store URL"), ("sqlite:///", "needs a file"),
+                                       ("postgresql://u:secret@127.0.0.1:5432/test?schema=Bad-Name", "schema name")])
+def test_store_failures_bad_urls_are_explained(url, says):
+    with pytest.raises(StoreUnavailable, match=says) as exc:
+        RoomStore(url)
+    assert "secret" not in str(exc.value)
+
+
+def test_store_failures_unreachable_postgres_is_named_without_password():
+    with pytest.raises(StoreUnavailable) as exc:
+        RoomStore("postgresql://postgres:hunter2@127.0.0.1:1/test")
+    assert "127.0.0.1:1" in str(exc.value) and "hunter2" not in str(exc.value)
+
+
+def test_store_failures_a_locked_database_gives_busy_not_a_hang(tmp_path, payload):
+    path = tmp_path / "rooms.sqlite3"
+    with RoomStore(f"sqlite:///{path}") as first:
+        new = first.create_room(payload)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        with RoomStore(f"sqlite:///{path}", busy_timeout=0.2) as st:
+            with pytest.raises(StoreBusy, match="busy"):
+                st.join(new.code, "Ann")
+            assert st.find_room(new.code).id == new.room_id  # readers still read (WAL)
+            other.execute("ROLLBACK")
+            assert st.join(new.code, "Ann").role == "mentor"  # and it works once the lock is gone
+    finally:
+        other.close()
+
+
+def test_store_failures_a_deleted_database_file_means_the_room_is_gone(tmp_path, payload):
+    path = tmp_path / "rooms.sqlite3"
+    with RoomStore(f"sqlite:///{path}") as st:
+        new = st.create_room(payload)
+        st.join(new.code, "Ann")
+        for f in tmp_path.glob("rooms.sqlite3*"):
+            f.unlink()
+        with pytest.raises(RoomNotFound):
+            st.snapshot(new.room_id)
+        assert st.create_room(payload).code  # a fresh database, migrated again
+
+
+def _commit_in_thread(store: RoomStore, payload) -> threading.Thread:
+    t = threading.Thread(target=lambda: (time.sleep(0.1), store.create_room(payload)))
+    t.start()
+    return t
+
+
+@pytest.mark.parametrize("kind", ["memory", "file"])
+def test_store_failures_sqlite_watcher_wakes_after_another_commit(tmp_path, payload, kind):
+    url = "sqlite:///:memory:" if kind == "memory" else f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
+    with RoomStore(url) as st:
+        watcher = st.watch()
+        assert watcher.wait(0.05) is False
+        t = _commit_in_thread(st, payload)
+        assert watcher.wait(10) is True
+        t.join()
+        watcher.close()
+
+
+@pytest.mark.postgres
+def test_store_failures_postgres_watcher_hears_its_room_only(pg_url, payload):
+    postgres_or_skip()
+    with RoomStore(pg_url) as st:
+        mine, other = st.create_room(payload), st.create_room(payload)
+        watcher = st.watch(mine.room_id)
+        st.join(other.code, "Ann")
+        assert watcher.wait(0.3) is False
+        st.join(mine.code, "Bob")
+        assert watcher.wait(10) is True
+        watcher.close()
