@@ -62,7 +62,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
     root = write_course(tmp_path_factory.mktemp("course"))
     tmp = tmp_path_factory.mktemp("served")
-    served = process.serve(root, tmp / "data", tmp / "serve.log")
+    with pytest.MonkeyPatch.context() as env:
+        # tests/conftest.py points the test process at one progress file; a server has one per visitor
+        env.delenv("MENTOR_COURSE_PROGRESS", raising=False)
+        served = process.serve(root, tmp / "data", tmp / "serve.log")
     yield Server(served.url, tmp / "data")
     served.stop()
 
@@ -134,6 +137,7 @@ def test_player_keyboard_plays_to_an_ending_and_axe_finds_nothing_serious(browse
     assert re.search(r"Listening\s+\+1\s+\+3", player.locator("[data-testid=totals]").inner_text())
     assert "The strongest path" in ending and "What made Mei keep talking?" in ending
     page.wait_for_function("document.querySelector('[data-testid=announce]').textContent.includes('has ended')")
+    page.set_viewport_size({"width": 900, "height": 3000})  # element screenshots stop at the viewport
     screenshot(player, "player-keyboard-ending")
     assert serious_violations(page, "[data-testid=player]") == []
 
@@ -164,8 +168,9 @@ def test_player_keyboard_progress_resumes_after_reload(browser, server):
 
 def test_player_keyboard_selfcheck_and_drafts(browser, server):
     page = open_page(browser, server)
-    tab_until(page, lambda f: f["testid"] == "option-one-b", "the first question's option b")
-    page.keyboard.press("Space")
+    tab_until(page, lambda f: f["testid"] == "option-one-a", "the first question's options")
+    page.keyboard.press("ArrowDown")  # within a radio group, arrows move and choose (b)
+    assert focused(page)["testid"] == "option-one-b"
     tab_until(page, lambda f: f["testid"] == "check-one", "Check my answer")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.dataset.testid === 'result-one'")
@@ -188,9 +193,26 @@ def test_player_keyboard_selfcheck_and_drafts(browser, server):
     again.close()
 
 
+def use_jupyterlab_theme(page, theme: str) -> None:
+    """Apply JupyterLab's own theme variables (the served course pins Voilà's light theme, so the dark
+    one is loaded here the way JupyterLab loads it: a stylesheet of --jp-* variables)."""
+    if theme == "light":
+        return
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("voila", "themes"):
+        css = Path(folder) / "@jupyterlab" / f"theme-{theme}-extension" / "index.css"
+        if css.is_file():
+            page.add_style_tag(content=css.read_text(encoding="utf-8")
+                               + "body { background: var(--jp-layout-color0); color: var(--jp-ui-font-color1); }")
+            return
+    raise AssertionError(f"JupyterLab's {theme} theme stylesheet is not installed")
+
+
 @pytest.mark.parametrize("theme, width", [("light", 375), ("dark", 375), ("dark", 900)])
 def test_player_keyboard_fits_a_phone_and_both_themes(browser, server, screenshot, theme, width):
-    page = open_page(browser, server, width=width, query=f"?theme={theme}")
+    page = open_page(browser, server, width=width)
+    use_jupyterlab_theme(page, theme)
     page.locator("[data-testid=continue]").click()
     page.locator("[data-choice=dismiss]").click()
     page.wait_for_selector("[data-testid=ending]")
@@ -200,6 +222,29 @@ def test_player_keyboard_fits_a_phone_and_both_themes(browser, server, screensho
     assert page.evaluate("document.querySelector('[data-testid=player]').getBoundingClientRect().right") <= width
     for name in ("player", "module-header", "selfcheck", "reflection"):
         assert serious_violations(page, f"[data-testid={name}]") == [], name
+    page.set_viewport_size({"width": width, "height": 4000})  # element screenshots stop at the viewport
     for name in ("player", "module-header", "selfcheck", "reflection"):
         screenshot(page.locator(f"[data-testid={name}]"), f"player-keyboard-{name}-{theme}-{width}")
     page.close()
+
+
+def test_player_keyboard_same_browser_keeps_its_learner_without_the_link(browser, server):
+    """A mentor who comes back from the landing page (no ?learner= in the address) finds their work."""
+    context = browser.new_context(viewport={"width": 900, "height": 1000})
+    try:
+        first = context.new_page()
+        first.goto(server.url + PAGE, timeout=120_000)
+        first.wait_for_function("() => new URL(location.href).searchParams.get('learner')", timeout=60_000)
+        learner = re.search(r"learner=([a-z0-9-]+)", first.url).group(1)
+        first.locator("[data-testid=option-one-b]").check()
+        first.locator("[data-testid=check-one]").click()
+        first.wait_for_selector("[data-testid=result-one]")
+        first.close()
+        second = context.new_page()
+        second.goto(server.url + PAGE, timeout=120_000)
+        second.wait_for_function(f"() => new URL(location.href).searchParams.get('learner') === '{learner}'",
+                                 timeout=60_000)
+        second.wait_for_selector("[data-testid=result-one]")
+        assert "1 of 2 answered" in second.locator("[data-testid=module-header]").inner_text()
+    finally:
+        context.close()

@@ -261,3 +261,57 @@ def test_round_trip_conflicting_save_is_refused(trip):
     assert grades["needs-and-boundaries"].manual_score == 7.5
     other.close()
     assert Path(course.private / "grading.sqlite").is_file()
+
+
+def test_round_trip_view_incomplete_grade_is_not_saved_and_says_what_is_missing(trip):
+    view, course = trip["view"], trip["course"]
+    view.mentor.value = DEE
+    panel = view.panels[1]  # the deleted answer: nothing saved yet, "no answer" suggested
+    assert panel.no_answer.value is True
+    panel.no_answer.value = False
+    choose(panel, {"description": "reflection", "emotions": "reflection"})
+    assert "Still to do: choose a level for &#x27;Analysis with course concepts&#x27;" in panel.preview.value
+    before = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, DEE).answers["my-agreement"]
+    panel.save.click()
+    assert view.status.message.startswith("Not saved: choose a level for 'Analysis with course concepts'")
+    after = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, DEE).answers["my-agreement"]
+    assert after == before
+
+
+def test_round_trip_view_no_answer_disables_levels_and_snippets_need_a_choice(trip):
+    view = trip["view"]
+    view.mentor.value = DEE
+    panel = view.panels[1]
+    panel.no_answer.value = True
+    assert all(r.disabled for r in panel.radios.values())
+    assert "0 of 10 points." in panel.preview.value
+    panel.no_answer.value = False
+    assert not any(r.disabled for r in panel.radios.values())
+    panel.snippet.value = ""
+    panel.insert.click()
+    assert view.status.message == "Choose a snippet in the list first."
+    count = view.status.count
+    panel.insert.click()
+    assert view.status.count == count + 1  # the same words are announced again
+
+
+def test_round_trip_view_empty_concern_is_refused(trip):
+    view = trip["view"]
+    view.mentor.value = ZOE
+    view.flag_note.value = "   "
+    view.flag_button.click()
+    assert view.status.message.startswith("Not recorded: say briefly what the concern is")
+    assert [f.student for f in trip["session"].open_flags(ASSIGNMENT)] == [SAM]
+
+
+def test_round_trip_view_escapes_what_mentors_wrote(trip, tmp_path):
+    """A mentor's raw HTML is shown as text in the grading view, never run."""
+    session = trip["session"]
+    from widgets.grading.submissions import inspect_submission
+    from widgets.grading.view import _markdown
+
+    raw = json.dumps({"cells": [{"cell_type": "markdown", "metadata": {"nbgrader": {
+        "grade_id": "answer-needs-and-boundaries"}}, "source": "<img src=x onerror=alert(1)> *fine*"}]}).encode()
+    answer = inspect_submission(raw, [p.id for p in session.prompts(ASSIGNMENT)]).answers["needs-and-boundaries"]
+    html = _markdown(answer.text, escape=True)
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<em>fine</em>" in html

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+# The browser fixtures (Chromium, `mentor-course serve`, screenshots) for tests/outcomes/test_browser.py.
+from tests.browser.conftest import browser, page, screenshot, served_course, served_course_process  # noqa: F401
 from widgets import progress
 from widgets.outcomes import records
 
@@ -43,15 +45,19 @@ nodes:
   opening:
     lines: [{speaker: mei, text: "A coworker asked where I'm really from."}]
     choices:
-      - {id: validate, text: That sounds tiring., quality: best, scores: {validation: 2, listening: 1}, feedback: Good., goto: second}
-      - {id: curious, text: Did you tell them?, quality: mixed, scores: {listening: -1}, feedback: Closed., goto: second}
-      - {id: dismiss, text: They were curious., quality: harmful, scores: {validation: -2}, feedback: Denies it., goto: withdraw}
+      - {id: validate, text: That sounds tiring., quality: best, scores: {validation: 2, listening: 1},
+         feedback: Good., goto: second}
+      - {id: curious, text: Did you tell them?, quality: mixed, scores: {listening: -1}, feedback: Closed.,
+         goto: second}
+      - {id: dismiss, text: They were curious., quality: harmful, scores: {validation: -2}, feedback: Denies it.,
+         goto: withdraw}
   second:
     lines: [{speaker: mei, text: "It happens a lot."}]
     choices:
       - {id: reflect, text: It keeps happening., quality: best, scores: {listening: 2}, feedback: Reflects., goto: good}
       - {id: advise, text: Report them., quality: mixed, scores: {listening: 1}, feedback: Rushes., goto: good}
-      - {id: shrug, text: That's life., quality: harmful, scores: {validation: -1}, feedback: Minimises., goto: withdraw}
+      - {id: shrug, text: That's life., quality: harmful, scores: {validation: -1}, feedback: Minimises.,
+         goto: withdraw}
   good:
     ending: {kind: growth, title: Mei keeps talking, text: She felt heard.}
   withdraw:

@@ -50,7 +50,8 @@ def test_evidence_per_competency_pools_the_scenarios_that_list_it(content):
     assert notes == []
     ev = by_competency(played, ["validation", "listening"])
     # validation: only 'talk' lists it. First attempt 0 of 2 best; latest (the replay) 1 of 1.
-    assert (ev["validation"].scenarios, ev["validation"].first, ev["validation"].latest) == (1, Tally(0, 2), Tally(1, 1))
+    validation = ev["validation"]
+    assert (validation.scenarios, validation.first, validation.latest) == (1, Tally(0, 2), Tally(1, 1))
     # listening: 'talk' and 'quiet'. First: 0/2 + 0/1; latest: 1/1 + 0/1.
     assert (ev["listening"].scenarios, ev["listening"].first, ev["listening"].latest) == (2, Tally(0, 3), Tally(1, 2))
     assert ev["listening"].latest.share == 0.5 and Tally().share is None

@@ -131,3 +131,34 @@ def test_session_voila_request_outside_voila_waits_for_nothing(monkeypatch):
     monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
     assert voila_request.query_url() is None and voila_request.wait_for_request() is False
     assert voila_request.wait_for_request("ws://127.0.0.1:9/voila/query/x", connect_timeout=2) is False
+
+
+@pytest.fixture
+def shared(module_dir, monkeypatch, tmp_path):
+    """A shared server page opened without ?learner= (from the landing page, say)."""
+    monkeypatch.chdir(module_dir)
+    monkeypatch.setenv("MENTOR_COURSE_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("QUERY_STRING", "")
+    saved = ProgressFile(tmp_path / "data" / "progress" / "mentor-remembered234.json", "mentor-remembered234")
+    saved.record(make_event("selfcheck.answer", module="01-tiny", question="one", selected=["b"], correct=True))
+    return saved
+
+
+def test_session_page_without_learner_adopts_the_one_this_browser_remembers(shared, send):
+    top, check = header(), selfcheck()
+    assert top.props["learner"]["generated"] and check.props["score"]["answered"] == 0
+    send(check, {"action": "hello"})
+    send(top, {"action": "hello", "learner": "mentor-remembered234"})
+    assert top.props["learner"]["id"] == "mentor-remembered234" and not top.props["learner"]["generated"]
+    assert check.props["score"]["answered"] == 1  # every view on the page reloaded
+    check.answer("many", ["a", "b"])
+    assert set(shared.load()["selfchecks"]["01-tiny"]) == {"one", "many"}
+
+
+def test_session_adoption_never_splits_or_overrides_progress(shared, send, monkeypatch):
+    top, check = header(), selfcheck()
+    check.answer("many", ["a"])  # this page already saved under its own new id
+    send(top, {"action": "hello", "learner": "mentor-remembered234"})
+    assert top.props["learner"]["id"] != "mentor-remembered234"
+    send(top, {"action": "hello", "learner": "../../etc/passwd"})
+    assert get_session().store.path.parent.name == "progress"

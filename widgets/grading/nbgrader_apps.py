@@ -37,14 +37,21 @@ def _quiet_nbgrader() -> Iterator[None]:
         yield
 
 
-def nbgrader_api(course: Course) -> Any:  # -> nbgrader.apps.NbGraderAPI
-    """nbgrader's API with the course's configuration, quiet unless something goes wrong."""
+def nbgrader_api(course: Course, extra: Any = None) -> Any:  # -> nbgrader.apps.NbGraderAPI
+    """nbgrader's API with the course's configuration (plus ``extra``, a traitlets Config, e.g. the
+    exchange's root on a JupyterHub), quiet unless something goes wrong."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     config = nbgrader_config(course.root)
+    # The course as opened is the truth (its gradebook URL was resolved once, from the environment at
+    # that moment), so nbgrader writes to the same gradebook the grading view reads.
+    config.CourseDirectory.root = str(course.root)
+    config.CourseDirectory.db_url = course.db_url
+    config.CourseDirectory.course_id = course.course_id
+    if extra is not None:
+        config.merge(extra)
     coursedir = CourseDirectory(config=config)
-    coursedir.root = str(course.root)
     # The API looks for an exchange on start and logs CRITICAL when there is none (Binder, email):
     # not a problem for generating, autograding or feedback, so keep it from alarming a trainer.
     quiet = logging.getLogger("traitlets")

@@ -17,6 +17,7 @@ otherwise :class:`GradeConflict` says who saved and when, and nothing is overwri
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -122,7 +123,19 @@ class RubricStore:
         self.engine = sa.create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        _meta.create_all(self.engine)
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        """Create the tables if missing. Two trainers opening a new PostgreSQL database at the same moment
+        both see no table and both create it; the loser's CREATE fails, and on a second look it is there."""
+        for attempt in range(3):
+            try:
+                _meta.create_all(self.engine)
+                return
+            except (sa.exc.ProgrammingError, sa.exc.IntegrityError, sa.exc.OperationalError):
+                if attempt == 2:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -51,7 +51,7 @@ class Tx(Protocol):
 
     def all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
-    def notify(self, room_id: str) -> None: ...
+    def notify(self, room_id: str, public: bool = True) -> None: ...
 
 
 class Watcher(Protocol):
@@ -68,7 +68,7 @@ class Database(Protocol):
 
     def read(self) -> contextlib.AbstractContextManager[Tx]: ...
 
-    def watcher(self, room_id: str | None = None) -> Watcher: ...
+    def watcher(self, room_id: str | None = None, public: bool = False) -> Watcher: ...
 
     def close(self) -> None: ...
 
@@ -92,7 +92,7 @@ class _SqliteTx:
     def all(self, sql: str, params: Params = ()) -> list[Row]:
         return self._conn.execute(sql, tuple(params)).fetchall()
 
-    def notify(self, room_id: str) -> None:
+    def notify(self, room_id: str, public: bool = True) -> None:
         """Nothing to send: other connections see ``PRAGMA data_version`` change at commit."""
 
 
@@ -237,7 +237,7 @@ class SqliteDatabase:
     def read(self) -> contextlib.AbstractContextManager[_SqliteTx]:
         return self._transaction("BEGIN")
 
-    def watcher(self, room_id: str | None = None) -> Watcher:
+    def watcher(self, room_id: str | None = None, public: bool = False) -> Watcher:
         if self.path is None:
             return _MemoryWatcher(self)
         return _SqliteWatcher(self)
@@ -352,9 +352,10 @@ class _PgTx:
     def all(self, sql: str, params: Params = ()) -> list[Row]:
         return self._conn.execute(sql.replace("?", "%s"), tuple(params)).fetchall()
 
-    def notify(self, room_id: str) -> None:
-        # Delivered at commit, and only if the transaction commits.
-        self._conn.execute("SELECT pg_notify(%s, %s)", (self._channel, room_id))
+    def notify(self, room_id: str, public: bool = True) -> None:
+        # Delivered at commit, and only if the transaction commits. Changes participants cannot see
+        # (votes) carry a suffix, so participants' watchers sleep through a burst of 40 votes.
+        self._conn.execute("SELECT pg_notify(%s, %s)", (self._channel, room_id if public else room_id + ":v"))
 
 
 class PostgresDatabase:
@@ -442,8 +443,8 @@ class PostgresDatabase:
     def read(self) -> contextlib.AbstractContextManager[_PgTx]:
         return self._transaction("REPEATABLE READ")
 
-    def watcher(self, room_id: str | None = None) -> Watcher:
-        return _PgWatcher(self, room_id)
+    def watcher(self, room_id: str | None = None, public: bool = False) -> Watcher:
+        return _PgWatcher(self, room_id, public)
 
     def close(self) -> None:
         self._closed = True
@@ -458,9 +459,10 @@ class _PgWatcher:
     """LISTENs on its own autocommit connection; after a reconnect it answers True (re-read the tables:
     notifications sent while it was away are lost)."""
 
-    def __init__(self, db: PostgresDatabase, room_id: str | None) -> None:
+    def __init__(self, db: PostgresDatabase, room_id: str | None, public: bool) -> None:
         self._db = db
         self._room_id = room_id
+        self._wanted = {room_id} if public else {room_id, f"{room_id}:v"}
         self._conn: Any = None
         self._listen()
 
@@ -476,7 +478,7 @@ class _PgWatcher:
                 self._listen()
                 return True
             for note in self._conn.notifies(timeout=timeout, stop_after=1):
-                if self._room_id is None or note.payload == self._room_id:
+                if self._room_id is None or note.payload in self._wanted:
                     return True
             return False
         except psycopg.Error:

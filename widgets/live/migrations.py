@@ -41,7 +41,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             created_at DOUBLE PRECISION NOT NULL,
             expires_at DOUBLE PRECISION NOT NULL,
             updated_at DOUBLE PRECISION NOT NULL,
-            version INTEGER NOT NULL)""",
+            version INTEGER NOT NULL,
+            public_version INTEGER NOT NULL)""",
         "CREATE INDEX live_rooms_expires ON live_rooms (expires_at)",
         """CREATE TABLE live_seats (
             room_id TEXT NOT NULL,

@@ -80,7 +80,11 @@ class RoomState:
     capacity: int
     created_at: float
     expires_at: float
+    #: Bumped by every change; the facilitator follows it.
     version: int = 0
+    #: Bumped by every change a participant can see: not by votes (no one sees others' votes before the
+    #: reveal), so 40 votes landing together do not make 40 pages re-read the room 40 times.
+    public_version: int = 0
 
     @property
     def vote_round(self) -> int:

@@ -64,7 +64,7 @@ FAILURES_PER_CLIENT = 8
 FAILURE_WINDOW = 600.0
 FAILURES_PER_MINUTE = 60
 
-_ROOM_COLS = "id, code, scenario_id, title, phase, history, capacity, created_at, expires_at, version"
+_ROOM_COLS = "id, code, scenario_id, title, phase, history, capacity, created_at, expires_at, version, public_version"
 _ROOM_COLS_R = ", ".join(f"r.{c.strip()}" for c in _ROOM_COLS.split(","))
 _SEAT_COLS = "id, name, role, joined_at, status"
 
@@ -143,7 +143,7 @@ def scenario_payload(sc_path: Path | str, *, course: Any = None, file: str = "")
 def _room(row: tuple) -> RoomState:
     return RoomState(id=row[0], code=row[1], scenario_id=row[2], title=row[3], phase=row[4],
                      history=tuple(json.loads(row[5])), capacity=int(row[6]), created_at=float(row[7]),
-                     expires_at=float(row[8]), version=int(row[9]))
+                     expires_at=float(row[8]), version=int(row[9]), public_version=int(row[10]))
 
 
 def _seat(row: tuple) -> Seat:
@@ -224,10 +224,11 @@ class RoomStore:
                 current = m.version
         return current
 
-    def watch(self, room_id: str | None = None) -> Watcher:
-        """A watcher whose ``wait(timeout)`` returns True soon after a change (to ``room_id`` on
-        PostgreSQL; to anything on SQLite, where callers compare :meth:`version`)."""
-        return self.db.watcher(room_id)
+    def watch(self, room_id: str | None = None, *, public: bool = False) -> Watcher:
+        """A watcher whose ``wait(timeout)`` returns True soon after a change: on PostgreSQL a change to
+        ``room_id`` (with ``public``, one participants can see); on SQLite any commit, after which
+        callers compare :meth:`version`."""
+        return self.db.watcher(room_id, public)
 
     # ---- scenario of a room -----------------------------------------------------------------------
 
@@ -284,10 +285,10 @@ class RoomStore:
                           "WHERE code = ?", (code, code)):
                     continue
                 tx.execute("INSERT INTO live_rooms (id, code, facilitator_hash, scenario_id, title, payload, phase, "
-                           "history, capacity, created_at, expires_at, updated_at, version) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           "history, capacity, created_at, expires_at, updated_at, version, public_version) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (room_id, code, codes.token_hash(key), sc.id, sc.title, blob, room.LOBBY, "[]", capacity,
-                            now, now + float(ttl), now, 0))
+                            now, now + float(ttl), now, 0, 0))
             return NewRoom(room_id, code, key)
         raise StoreUnavailable("Could not find a free join code; too many rooms are open. Delete old rooms.")
 
@@ -335,10 +336,12 @@ class RoomStore:
 
     # ---- reading a room --------------------------------------------------------------------------
 
-    def version(self, room_id: str) -> int | None:
-        """The room's change counter (None once it is gone): cheap to poll, bumped by every change."""
+    def version(self, room_id: str, *, public: bool = False) -> int | None:
+        """The room's change counter (None once it is gone): cheap to poll. ``public`` asks for the
+        counter of changes participants can see (votes do not move it)."""
+        column = "public_version" if public else "version"
         with self.db.read() as tx:
-            row = tx.one("SELECT version FROM live_rooms WHERE id = ?", (room_id,))
+            row = tx.one(f"SELECT {column} FROM live_rooms WHERE id = ?", (room_id,))
         return int(row[0]) if row else None
 
     def snapshot(self, room_id: str) -> Snapshot:
@@ -456,7 +459,7 @@ class RoomStore:
                        "changes = live_votes.changes + CASE WHEN live_votes.choice_id = excluded.choice_id "
                        "THEN 0 ELSE 1 END",
                        (rs.id, rs.vote_round, seat.id, str(choice_id), now))
-            self._bump(tx, rs.id, now)
+            self._bump(tx, rs.id, now, public=False)
         return Vote(seat.id, rs.vote_round, str(choice_id), now)
 
     def tick(self, token: str, item_id: str, ticked: bool) -> None:
@@ -595,14 +598,18 @@ class RoomStore:
         tx.execute("DELETE FROM live_rooms WHERE id = ?", (room_id,))
         tx.execute("INSERT INTO live_retired_codes (code, reason, until) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE "
                    "SET reason = excluded.reason, until = excluded.until", (code, reason, self.clock() + RETIRED_FOR))
-        tx.notify(room_id)
+        tx.notify(room_id, True)
         with self._cache_lock:
             self._payloads.pop(room_id, None)
             self._scenarios.pop(room_id, None)
 
-    def _bump(self, tx: Tx, room_id: str, now: float) -> None:
-        tx.execute("UPDATE live_rooms SET version = version + 1, updated_at = ? WHERE id = ?", (now, room_id))
-        tx.notify(room_id)
+    def _bump(self, tx: Tx, room_id: str, now: float, *, public: bool = True) -> None:
+        if public:
+            tx.execute("UPDATE live_rooms SET version = version + 1, public_version = public_version + 1, "
+                       "updated_at = ? WHERE id = ?", (now, room_id))
+        else:
+            tx.execute("UPDATE live_rooms SET version = version + 1, updated_at = ? WHERE id = ?", (now, room_id))
+        tx.notify(room_id, public)
 
 
 def _decision(r: tuple) -> Decision:

@@ -63,7 +63,8 @@ def outcomes() -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the competency table here, and -decision-points.csv and -completion.csv beside it.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every figure as JSON.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every figure as JSON.")
 @click.option("--chart", "chart_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the chart as PNG.")
 @click.option("--min-n", default=cohort.DEFAULT_MIN_N, show_default=True, type=click.IntRange(1),
               help="Withhold self-rating figures drawn from fewer mentors than this.")

@@ -117,7 +117,8 @@ def read_export(path: Path, content: OutcomesContent, shown: str | None = None) 
     version = records.section_version(doc)
     if version is not None and version > records.SECTION_VERSION:
         return FileNote(name, f"its self-assessments were saved by a newer version of the course package (section "
-                              f"version {version}; this one reads up to {records.SECTION_VERSION}); upgrade the package")
+                              f"version {version}; this one reads up to {records.SECTION_VERSION}); upgrade the "
+                              "package")
     mismatch = course_mismatch(doc, content)
     if mismatch:
         return FileNote(name, f"not for this course: {mismatch}")
@@ -151,7 +152,8 @@ def read_folder(folder: Path | str, content: OutcomesContent) -> Folder:
         if other is not None:
             newer, older = ((found, other) if str(found.doc.get("updated", "")) > str(other.doc.get("updated", ""))
                             else (other, found))
-            skipped.append(FileNote(older.file, f"an older export of the same mentor as {newer.file}; the newer one counts"))
+            skipped.append(FileNote(older.file, f"an older export of the same mentor as {newer.file}; the newer one "
+                                                "counts"))
             mentors[found.learner] = newer
         else:
             mentors[found.learner] = found

@@ -127,7 +127,8 @@ def check_assessment(src: Source, model: Assessment, course: Course | None,
                             f"anchor point {anchor['point']} is outside the scale {low}-{high}")
     if low not in points or high not in points:
         yield src.error(("scale", "anchors"), "assessment.scale",
-                        f"give words for both ends of the scale ({low} and {high}) so every mentor reads it the same way")
+                        f"give words for both ends of the scale ({low} and {high}) so every mentor reads it the "
+                        "same way")
     if len(set(points)) != len(points):
         yield src.error(("scale", "anchors"), "id.duplicate", "two anchors name the same point of the scale")
 
@@ -163,7 +164,8 @@ def check_assessment(src: Source, model: Assessment, course: Course | None,
                             at_key=True)
 
 
-def check_assessment_file(path: Path | str, course: Course | None = None) -> tuple[Assessment | None, list[ContentError]]:
+def check_assessment_file(path: Path | str,
+                          course: Course | None = None) -> tuple[Assessment | None, list[ContentError]]:
     """Read, schema-check and check one assessment file: ``(model, [])`` or ``(None, every problem)``."""
     return check_file(path, KIND, course)
 

@@ -72,7 +72,8 @@ def load_content(root: Path | str | None = None) -> OutcomesContent:
     if found is None or not (found / "modules" / COURSE_FILE).is_file():
         where = found or Path.cwd()
         raise ContentInvalid([ContentError(str(where), 0, 0, "file.missing",
-                                           f"no modules/{COURSE_FILE} here; run from the course folder or set {ROOT_ENV}")])
+                                           f"no modules/{COURSE_FILE} here; run from the course folder or set "
+                                           f"{ROOT_ENV}")])
     result = check_paths(root=found)
     if result.course is None:
         raise ContentInvalid([e for e in result.errors if e.file.endswith(COURSE_FILE)] or result.errors)

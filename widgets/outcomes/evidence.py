@@ -97,7 +97,8 @@ def decisions(sc: Scenario, history: Iterable[str]) -> tuple[tuple[Decision, ...
     return tuple(out), ""
 
 
-def scenario_evidence(doc: Mapping[str, Any], scenarios: Mapping[str, Scenario]) -> tuple[list[ScenarioEvidence], list[str]]:
+def scenario_evidence(doc: Mapping[str, Any],
+                      scenarios: Mapping[str, Scenario]) -> tuple[list[ScenarioEvidence], list[str]]:
     """Evidence for every scenario of the course the mentor played; and notes on what was left out.
 
     ``scenarios`` maps ``<module>/<id>`` to the course's scenario models. A played scenario the course
@@ -113,7 +114,8 @@ def scenario_evidence(doc: Mapping[str, Any], scenarios: Mapping[str, Scenario])
             continue
         sc = scenarios.get(key)
         if sc is None:
-            notes.append(f"scenario '{key}' is not in this course (or cannot be loaded now), so its choices are left out")
+            notes.append(f"scenario '{key}' is not in this course (or cannot be loaded now), so its choices are "
+                         "left out")
             continue
         first, note_first = decisions(sc, histories[0])
         latest, note_latest = decisions(sc, histories[-1])

@@ -140,7 +140,8 @@ def _tally_dict(t: Tally) -> dict[str, Any]:
     return {"best": t.best, "answered": t.answered, "share": _round(t.share, 3)}
 
 
-def phase_rating(assessment_items: tuple[str, ...], answers: Mapping[str, int | None], low: int, high: int) -> PhaseRating:
+def phase_rating(assessment_items: tuple[str, ...], answers: Mapping[str, int | None], low: int,
+                 high: int) -> PhaseRating:
     """Mean of the numeric answers among ``assessment_items``; answers outside the scale are ignored."""
     values = [answers[i] for i in assessment_items if isinstance(answers.get(i), int) and low <= answers[i] <= high]
     answered = sum(1 for i in assessment_items if i in answers)
@@ -285,7 +286,8 @@ def summary(report: GrowthReport) -> list[str]:
         if focus.latest_rating is not None:
             evidence.append(f"your self-rating is {rating(focus.latest_rating)}")
         if focus.latest.share is not None:
-            evidence.append(f"you chose the strongest response {percent(focus.latest.share)} of the time in its scenarios")
+            evidence.append(f"you chose the strongest response {percent(focus.latest.share)} of the time in its "
+                            "scenarios")
         text = f"The competency to work on next is {focus.title}: {_list(evidence)}."
         if focus.modules:
             text += " It is taught most in " + "; ".join(f"module {n}, {t}" for _, t, n in focus.modules) + "."

@@ -15,7 +15,7 @@ from html import escape
 from urllib.parse import quote
 
 from widgets.outcomes.cohort import CohortSummary, Stats
-from widgets.outcomes.growth import GrowthReport, day, percent, rating, summary
+from widgets.outcomes.growth import GrowthReport, percent, rating, summary
 
 #: Styles scoped to the fragments; JupyterLab theme variables (with fallbacks) keep AA contrast in
 #: light and dark themes. The chart keeps its own white background in both.
@@ -38,7 +38,10 @@ STYLE = """
 .mc-out .mc-note { border-left: 4px solid var(--jp-warn-color1, #b35900); padding: .3em .8em;
   background: var(--jp-layout-color2, #f2f2f2); }
 .mc-out ul.mc-downloads { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5em 1.2em; }
-.mc-out .mc-quote { border-left: 4px solid var(--jp-border-color1, #bdbdbd); padding-left: .8em; white-space: pre-wrap; }
+.mc-out .mc-sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
+.mc-out .mc-quote { border-left: 4px solid var(--jp-border-color1, #bdbdbd); padding-left: .8em;
+  white-space: pre-wrap; }
 </style>
 """
 
@@ -65,7 +68,8 @@ def module_href(module: str, prefix: str) -> str:
 
 
 def growth_html(report: GrowthReport, png: bytes | None, *, link_prefix: str | None = "../",
-                downloads: Mapping[str, tuple[str, bytes, str]] | None = None, heading: str = "Your growth report") -> str:
+                downloads: Mapping[str, tuple[str, bytes, str]] | None = None,
+                heading: str = "Your growth report") -> str:
     """The report: summary, what is missing, the chart, the figures as a table, links and downloads.
 
     ``link_prefix`` turns module ids into links (``../`` from a page in ``modules/<folder>/``);
@@ -111,6 +115,14 @@ def chart_alt(report: GrowthReport) -> str:
             + " ".join(summary(report)[1:3]) + " Every figure is in the table below the chart.")
 
 
+_NONE = '<span aria-hidden="true">—</span><span class="mc-sr">none</span>'
+
+
+def _or_dash(x: float | None) -> str:
+    """A rating, or a dash that screen readers hear as "no rating"."""
+    return rating(x) if x is not None else '<span aria-hidden="true">—</span><span class="mc-sr">no rating</span>'
+
+
 def growth_table(report: GrowthReport) -> str:
     low, high = report.scale
     head = ("<tr><th scope='col'>Competency</th><th scope='col' class='num'>Before</th>"
@@ -125,8 +137,8 @@ def growth_table(report: GrowthReport) -> str:
         def share(t) -> str:
             return f"{percent(t.share)} ({t.best} of {t.answered})" if t.answered else "not played"
 
-        rows.append(f"<tr><th scope='row'>{title}</th><td class='num'>{rating(c.before.mean)}</td>"
-                    f"<td class='num'>{rating(c.after.mean)}</td><td class='num'>{change}</td>"
+        rows.append(f"<tr><th scope='row'>{title}</th><td class='num'>{_or_dash(c.before.mean)}</td>"
+                    f"<td class='num'>{_or_dash(c.after.mean)}</td><td class='num'>{change or _NONE}</td>"
                     f"<td class='num'>{share(c.first)}</td><td class='num'>{share(c.latest)}</td></tr>")
     caption = (f"Self-ratings ({low} = not at all skilled, {high} = extremely skilled; the mean of each "
                "competency's statements) and scenario choices")
@@ -160,7 +172,8 @@ def cohort_html(s: CohortSummary, png: bytes | None, *, downloads: Mapping[str, 
         parts.append(f'<div class="mc-note" role="note"><h3>Files to look at</h3><ul>{items}</ul></div>')
     if png:
         parts.append(_img(png, "Chart of the cohort's self-ratings before and after the course per competency (mean "
-                               "and standard deviation), and of module completion. The tables below give every figure."))
+                               "and standard deviation), and of module completion. The tables below give every "
+                               "figure."))
     head = ("<tr><th scope='col'>Competency</th><th scope='col'>Before: mean ± SD (n)</th>"
             "<th scope='col'>After: mean ± SD (n)</th><th scope='col'>Change per mentor: mean ± SD (n)</th>"
             "<th scope='col' class='num'>Strongest response, first attempts</th>"
@@ -174,7 +187,8 @@ def cohort_html(s: CohortSummary, png: bytes | None, *, downloads: Mapping[str, 
     harmful = [r for r in s.decision_points if r.first_harmful][:top]
     if harmful:
         head = ("<tr><th scope='col'>Scenario</th><th scope='col'>Decision point</th>"
-                "<th scope='col' class='num'>Harmful on first attempt</th><th scope='col'>Most chosen harmful option</th>"
+                "<th scope='col' class='num'>Harmful on first attempt</th>"
+                "<th scope='col'>Most chosen harmful option</th>"
                 "<th scope='col' class='num'>Harmful on latest attempt</th></tr>")
         rows = "".join(
             f"<tr><th scope='row'>{escape(r.scenario_title)} <small>({escape(r.module)})</small></th>"
@@ -182,13 +196,15 @@ def cohort_html(s: CohortSummary, png: bytes | None, *, downloads: Mapping[str, 
             f"({percent(r.first_share)})</td><td>{escape(r.top_harmful_text)}</td>"
             f"<td class='num'>{r.latest_harmful} of {r.latest_answered}</td></tr>" for r in harmful)
         parts.append(f"<table><caption>Where the course should teach better: the {len(harmful)} decision points most "
-                     f"often answered with a harmful option</caption><thead>{head}</thead><tbody>{rows}</tbody></table>")
+                     f"often answered with a harmful option</caption><thead>{head}</thead><tbody>{rows}</tbody>"
+                     "</table>")
     else:
         parts.append("<p>No decision point was answered with a harmful option on a first attempt.</p>")
     head = ("<tr><th scope='col'>Module</th><th scope='col' class='num'>Done</th>"
             "<th scope='col' class='num'>In progress</th><th scope='col' class='num'>Not started</th></tr>")
     rows = "".join(f"<tr><th scope='row'>{escape(r.title)}</th><td class='num'>{r.done} of {r.mentors}</td>"
-                   f"<td class='num'>{r.in_progress}</td><td class='num'>{r.not_started}</td></tr>" for r in s.completion)
+                   f"<td class='num'>{r.in_progress}</td><td class='num'>{r.not_started}</td></tr>"
+                   for r in s.completion)
     parts.append(f"<table><caption>Completion per module</caption><thead>{head}</thead><tbody>{rows}</tbody></table>")
     if downloads:
         parts.append("<h3>Download</h3>")

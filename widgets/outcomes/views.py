@@ -77,7 +77,10 @@ class Announcer(anywidget.AnyWidget):
       region.setAttribute("aria-live", "polite");
       region.className = "mc-status";
       el.append(region);
-      const show = () => { region.textContent = ""; setTimeout(() => { region.textContent = model.get("text"); }, 30); };
+      const show = () => {
+        region.textContent = "";
+        setTimeout(() => { region.textContent = model.get("text"); }, 30);
+      };
       model.on("change:text", show);
       show();
       return () => model.off("change:text", show);

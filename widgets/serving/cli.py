@@ -6,6 +6,7 @@ Registered lazily by ``widgets.cli`` (``LAZY_COMMANDS``), so other commands neve
 from __future__ import annotations
 
 import ipaddress
+import sys
 from pathlib import Path
 
 import click
@@ -110,5 +111,6 @@ def serve(host: str, port: int, data_dir: Path | None, course_dir: Path | None, 
         raise click.ClickException(f"{exc.strerror or exc}; choose another port with --port") from None
     click.echo(f"Serving {s.modules_dir} (learner data in {s.data_dir})")
     click.echo(f"Open {app.url} in your browser. Press Ctrl-C to stop.", color=False)
+    sys.stdout.flush()  # a supervisor or a test may be reading the log for the URL
     app.run()
     click.echo("Stopped; every kernel has been shut down.")

@@ -3,7 +3,8 @@
 The browser sends actions as custom messages; :meth:`CourseWidget.handle` applies them. Faults are
 caught and shown in the page, never as a traceback. When a page first renders it says ``hello``: in
 a preheated Voilà kernel the learner becomes known only after the widgets were built, and the view
-reloads then, as a reply to its page.
+reloads then, as a reply to its page. The module header's hello also carries the learner id this
+browser remembers, for a page opened without one (see :meth:`Session.adopt`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class CourseWidget(anywidget.AnyWidget):
         self.send({"type": "result", "ok": False, "message": message})
 
     def _on_progress(self, reason: str) -> None:
-        if reason == "import":
+        if reason in ("import", "learner"):
+            self.seen_generation = self.session.generation
             self.reload()
 
     def _catch_up(self) -> None:
@@ -58,6 +60,9 @@ class CourseWidget(anywidget.AnyWidget):
         try:
             if content.get("action") == "hello":
                 self.session.wait_until_ready()
+                remembered = content.get("learner")
+                if isinstance(remembered, str) and remembered:
+                    self.session.adopt(remembered)
                 self._catch_up()
                 return
             self._catch_up()

@@ -98,8 +98,7 @@ function render({ model, el }) {
       h("div", { id: textId, className: "mc-prompt-text", html: p.text }),
       h("label", { for: areaId, className: "mc-small", text: "Your draft" }),
       area,
-      h("div", { className: "mc-field mc-small" }, count),
-      status,
+      h("div", { className: "mc-draft-meta" }, h("p", {}, count), status),
       kept);
   }
 
@@ -125,7 +124,8 @@ function render({ model, el }) {
       tools.replaceChildren(h("div", { className: "mc-actions" },
         h("button", { type: "button", className: "mc-button", "data-testid": "export-md",
           onclick: () => { flushAll(); model.send({ action: "export-md" }); }, text: "Download my drafts (Markdown)" }),
-        h("button", { type: "button", className: "mc-button mc-primary", "data-testid": "export-nb",
+        h("button", { type: "button", className: p.assignment_exists ? "mc-button mc-primary" : "mc-button",
+          "data-testid": "export-nb",
           onclick: () => { flushAll(); model.send({ action: "export-nb" }); },
           text: "Put my drafts into the assignment notebook" }),
         h("p", { className: "mc-small", text: p.assignment_exists

@@ -59,6 +59,8 @@ class ReflectionView(CourseWidget):
         if reason == "import":
             self.generation += 1
             self._load_from_progress(notice="Your drafts were updated from the imported file.")
+        else:
+            super()._on_progress(reason)
 
     def handle(self, content: dict[str, Any]) -> None:
         """Apply one action from the browser (also what tests call)."""

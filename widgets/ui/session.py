@@ -143,6 +143,28 @@ class Session:
         self.notify("import")
         return True, report.summary()
 
+    def adopt(self, learner: str) -> bool:
+        """Take over the learner id this browser remembered from an earlier page, when this page came
+        without one (a visitor who followed a link from the landing page) and nothing was saved under
+        the id made for it. Every view reloads. Returns whether the id was adopted."""
+        loc = self.location
+        if (loc.mode != "shared" or not loc.generated or not learner_mod.is_learner_id(learner)
+                or learner == self.store.learner or self.store.path.exists()):
+            return False
+        with self._lock:
+            path = loc.path.with_name(f"{learner}.json")
+            self.location = learner_mod.Location(path, learner, "shared")
+            self.store = ProgressFile(path, learner)
+            try:
+                self.store.load()
+            except ProgressTooNew as exc:
+                self.error = str(exc)
+            except (OSError, ProgressError) as exc:
+                self.error = f"Your progress cannot be read from {path}: {exc}"
+            self.generation += 1
+        self.notify("learner")
+        return True
+
     def wait_until_ready(self, timeout: float = 30) -> bool:
         return self._ready.wait(timeout)
 
@@ -150,8 +172,8 @@ class Session:
         self._listeners.append(listener)
 
     def notify(self, reason: str) -> None:
-        """Tell every view the progress changed: ``event`` (a step anywhere) or ``import`` (replaced
-        from a file)."""
+        """Tell every view the progress changed: ``event`` (a step anywhere), ``import`` (replaced
+        from a file) or ``learner`` (another learner id was adopted)."""
         for listener in list(self._listeners):
             try:
                 listener(reason)

@@ -3,6 +3,25 @@
 // shared server the personal link (kept in the address bar so a reload finds the same progress).
 
 const MAX_IMPORT_BYTES = 5_000_000;
+// This browser's learner id on a shared server, so a page opened without ?learner= (from the landing
+// page, say) finds the same progress. Stored only in this browser.
+const REMEMBER_KEY = "mentor-course-learner";
+
+function remembered() {
+  try {
+    return window.localStorage.getItem(REMEMBER_KEY) || "";
+  } catch {
+    return "";
+  }
+}
+
+function remember(id) {
+  try {
+    window.localStorage.setItem(REMEMBER_KEY, id);
+  } catch {
+    // storage refused (private mode): the personal link still works
+  }
+}
 
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -39,15 +58,14 @@ function personalLink(id) {
   return url;
 }
 
-// Another module's page: the same address with the module folder swapped (works for Voilà's
-// /voila/render/<module>/module.ipynb and JupyterLab's /lab/tree/modules/<module>/module.ipynb).
-function moduleHref(moduleId, moduleIds) {
+// Another module's page: this page's address with its path below modules/ (``depth`` folders and the
+// notebook) replaced by <module>/module.ipynb. Works for Voilà's /voila/render/<...> and JupyterLab's
+// /lab/tree/modules/<...>; the query (the learner's id) is kept.
+function moduleHref(moduleId, depth) {
   const url = new URL(window.location.href);
   const parts = url.pathname.split("/");
-  if (!parts[parts.length - 1].endsWith(".ipynb")) return null;
-  const at = parts.findIndex((p) => moduleIds.includes(decodeURIComponent(p)));
-  const base = at >= 0 ? parts.slice(0, at) : parts.slice(0, -1);
-  url.pathname = [...base, encodeURIComponent(moduleId), "module.ipynb"].join("/");
+  if (!parts[parts.length - 1].endsWith(".ipynb") || parts.length < depth + 2) return null;
+  url.pathname = [...parts.slice(0, parts.length - 1 - depth), encodeURIComponent(moduleId), "module.ipynb"].join("/");
   url.hash = "";
   return url.toString();
 }
@@ -61,7 +79,7 @@ function render({ model, el }) {
   root.append(main, link, panel, result);
   el.append(root);
   let panelKey = null;
-  let linkDone = false;
+  let linkedId = null;
 
   function savedWorkPanel(p) {
     const fileId = uid("mc-file");
@@ -139,9 +157,8 @@ function render({ model, el }) {
     root.setAttribute("aria-labelledby", headId);
     root.className = "mc mc-overview";
     root.setAttribute("data-testid", "course-overview");
-    const ids = p.modules.map((m) => m.id);
     const rows = p.modules.map((m) => {
-      const href = moduleHref(m.id, ids);
+      const href = moduleHref(m.id, p.depth ?? 1);
       const title = h("span", { html: `${m.n}. ${m.title}` });
       return h("tr", { "data-testid": `overview-${m.id}` },
         h("th", { scope: "row" }, href ? h("a", { href }, title) : title,
@@ -170,9 +187,10 @@ function render({ model, el }) {
       p.error ? h("p", { className: "mc-alert", role: "alert", text: p.error }) : "",
       ...(p.notices || []).map((n) => h("p", { className: "mc-note", role: "status", text: n })),
     ];
-    main.replaceChildren(...(p.kind === "header" ? headerMain(p) : overviewMain(p)), ...notes);
-    if (p.learner.link && !linkDone) {
-      linkDone = true;
+    if (p.learner.link && linkedId !== p.learner.id) {
+      linkedId = p.learner.id;
+      remember(p.learner.id);
+      link.replaceChildren();
       const url = personalLink(p.learner.id);
       if (new URL(window.location.href).searchParams.get("learner") !== p.learner.id) {
         // keep the id in the address bar: a reload or a bookmark then comes back to this progress
@@ -184,6 +202,7 @@ function render({ model, el }) {
           linkBox(p.learner.id)));
       }
     }
+    main.replaceChildren(...(p.kind === "header" ? headerMain(p) : overviewMain(p)), ...notes);
     // rebuild the panel only when its content changes, so a half-typed name or focus is not lost
     const key = JSON.stringify({ ...p.learner, name: null });
     if (key !== panelKey) {
@@ -202,7 +221,8 @@ function render({ model, el }) {
   model.on("change:props", update);
   update();
   // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  model.send({ action: "hello" });
+  const inAddress = new URL(window.location.href).searchParams.get("learner");
+  model.send({ action: "hello", learner: inAddress ? "" : remembered() });
   return () => model.off("change:props", update);
 }
 

@@ -27,7 +27,8 @@ class _ProgressControls(CourseWidget):
         return learner_props(s.location, s.store.learner, s.doc.get("name", ""), s.show_path(s.location.path),
                              ready=s.ready)
 
-    def _on_progress(self, _reason: str) -> None:
+    def _on_progress(self, reason: str) -> None:
+        super()._on_progress(reason)
         self.reload()  # only sends when what is shown changed (traitlets compares the dicts)
 
     def handle(self, content: dict[str, Any]) -> None:
@@ -84,9 +85,19 @@ class OverviewView(_ProgressControls):
 
     def reload(self) -> None:
         statuses = course_status(self.inventories, self.session.doc)
-        self.props = {"kind": "overview", **overview_props(
+        self.props = {"kind": "overview", "depth": self._depth(), **overview_props(
             self.course.title, statuses, {m.id: m.minutes for m in self.course.modules},
             learner=self._learner(), notices=self.session.notices, error=self.session.error)}
+
+    def _depth(self) -> int:
+        """Folders between modules/ and this notebook, so the page can link to modules/<id>/module.ipynb."""
+        root = self.session.root
+        if root is None:
+            return 1
+        try:
+            return len(self.session.cwd.relative_to(root / "modules").parts)
+        except ValueError:
+            return 1
 
 
 __all__ = ["HeaderView", "OverviewView"]

@@ -40,9 +40,11 @@ class RoomFeed:
     """
 
     def __init__(self, store: RoomStore, room_id: str, on_snapshot: Callable[[Snapshot], None],
-                 on_error: Callable[[str], None], on_gone: Callable[[str], None]) -> None:
+                 on_error: Callable[[str], None], on_gone: Callable[[str], None], *, public: bool = False) -> None:
         self.store = store
         self.room_id = room_id
+        #: Follow only changes participants can see (a participant's page), or every change (the facilitator's).
+        self.public = public
         self.on_snapshot = on_snapshot
         self.on_error = on_error
         self.on_gone = on_gone
@@ -59,18 +61,22 @@ class RoomFeed:
         if self._task is not None:
             self._task.cancel()
 
-    async def refresh(self) -> None:
-        """Read and show the room now (after one's own action, without waiting for the watcher)."""
-        await self._show_if_changed(force=False)
+    async def refresh(self, *, force: bool = False) -> None:
+        """Read and show the room now, after one's own action, without waiting for the watcher
+        (``force``: even if the followed counter did not move, as after one's own vote)."""
+        await self._show_if_changed(force=force)
+
+    def _counter(self, snap: Snapshot) -> int:
+        return snap.room.public_version if self.public else snap.room.version
 
     async def _show_if_changed(self, *, force: bool) -> None:
-        version = await call(self.store.version, self.room_id)
+        version = await call(self.store.version, self.room_id, public=self.public)
         if version is None:
             raise RoomNotFound("This room no longer exists: it expired or was deleted.")
         if force or version > self._shown:
             snap = await call(self.store.snapshot, self.room_id)
-            if snap.room.version > self._shown or force:
-                self._shown = snap.room.version
+            if force or self._counter(snap) > self._shown:
+                self._shown = max(self._shown, self._counter(snap))
                 self.on_snapshot(snap)
 
     async def _run(self) -> None:
@@ -80,7 +86,7 @@ class RoomFeed:
         while not self._stopped:
             try:
                 if watcher is None:
-                    watcher = await call(self.store.watch, self.room_id)
+                    watcher = await call(self.store.watch, self.room_id, public=self.public)
                 await self._show_if_changed(force=first)
                 first = False
                 if self._failing:

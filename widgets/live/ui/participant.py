@@ -149,7 +149,7 @@ class ParticipantApp:
         self.render(snap)
         if self.feed is not None:
             self.feed.stop()
-        self.feed = RoomFeed(self.store, seat.room_id, self.render, self._feed_error, self._gone)
+        self.feed = RoomFeed(self.store, seat.room_id, self.render, self._feed_error, self._gone, public=True)
         self.feed.start()
 
     def leave(self) -> None:
@@ -303,7 +303,7 @@ class ParticipantApp:
         async def run() -> None:
             await call(store.vote, seat.token, choice_id)
             if self.feed is not None:
-                await self.feed.refresh()
+                await self.feed.refresh(force=True)  # a vote does not move the counter participants follow
             self.bridge.say("Vote recorded: " + H.plain_choice(self.sc, choice_id) if self.sc else "Vote recorded.")
 
         spawn(self.bridge, run, busy=tuple(self.vote_box.children), done=self._restore)

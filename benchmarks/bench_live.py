@@ -1,0 +1,250 @@
+"""How soon does a facilitator see 40 participants' votes, cast at once, and how soon do they see the reveal?
+
+Budget (DESIGN.md): 0 votes lost, and the facilitator sees each vote within 200 ms of it being cast
+(p95) with 40 participants voting at once on the SQLite store on a 2-core machine; participants see the
+facilitator's reveal within the same bound. Measured for SQLite (WAL, a temporary file) and PostgreSQL
+(database ``test`` on 127.0.0.1:5432 as user postgres, in a schema of its own that is dropped after).
+
+Each participant is a process of its own with its own store, as each Voilà kernel is, and follows the
+room exactly as the participant page does (widgets.live.ui.feed): wait on the store's watcher, read the
+room's version, read a snapshot when it changed. When it sees votes open it votes at once, so all 40
+votes land together. The facilitator (this process) follows the room the same way and notes when each
+vote first appears in its snapshot; then it closes the votes, reveals, and notes when each participant
+saw the reveal. Times come from CLOCK_MONOTONIC, which all processes on one Linux machine share.
+The floor, measured in the same run, is one participant voting alone.
+
+Run: python benchmarks/bench_live.py [--participants 40] [--rounds 5] [--backends sqlite postgres]
+Prints p50/p95/max latency and votes lost per backend, and writes benchmarks/results/live.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from widgets.live import room  # noqa: E402
+from widgets.live.store import RoomStore, scenario_payload  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results"
+SCENARIO = REPO / "modules" / "10-capstone" / "scenarios" / "capstone.yaml"
+PG_BASE = os.environ.get("MENTOR_COURSE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+BUDGET_MS = 200.0
+WAIT = 1.0  # the feed's watcher timeout (widgets.live.ui.feed.WAIT)
+
+
+def now() -> float:
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
+class Follower:
+    """The pages' loop (widgets.live.ui.feed) without widgets: wake on the watcher, re-read when the
+    counter moved (participants follow the public counter, the facilitator every change)."""
+
+    def __init__(self, store: RoomStore, room_id: str, *, public: bool) -> None:
+        self.store, self.room_id, self.public = store, room_id, public
+        self.watcher = store.watch(room_id, public=public)
+        self.version = -1
+
+    def next_snapshot(self, deadline: float) -> room.Snapshot | None:
+        while now() < deadline:
+            v = self.store.version(self.room_id, public=self.public)
+            if v is not None and v != self.version:
+                snap = self.store.snapshot(self.room_id)
+                self.version = snap.room.public_version if self.public else snap.room.version
+                return snap
+            self.watcher.wait(WAIT)
+        return None
+
+
+def participant(url: str, code: str, index: int, rounds: int, ready, results) -> None:
+    """Join, then at every round vote as soon as votes open, and note when the reveal arrives."""
+    out: dict[str, Any] = {"index": index, "votes": [], "reveals": [], "error": ""}
+    try:
+        with RoomStore(url, busy_timeout=30) as st:
+            seat = st.join(code, f"participant {index}", client=f"bench-{index}")
+            ready.put(seat.seat_id)
+            follow = Follower(st, seat.room_id, public=True)
+            sc = st.scenario(seat.room_id)
+            voted: set[int] = set()
+            revealed: set[int] = set()
+            deadline = now() + 300
+            while len(revealed) < rounds:
+                snap = follow.next_snapshot(deadline)
+                if snap is None:
+                    raise TimeoutError("the room stopped moving")
+                rs = snap.room
+                if rs.phase == room.VOTING and rs.vote_round not in voted and snap.seat(seat.seat_id).role == "mentor":
+                    choices = room.offered(sc, rs)
+                    best = next(c for c in choices if c.quality == "best")
+                    others = [c for c in choices if c.id != best.id]
+                    # two in three vote for the strongest option, so the room plays on instead of ending early
+                    pick = others[index % len(others)].id if index % 3 == 2 else best.id
+                    t0 = now()
+                    st.vote(seat.token, pick)
+                    out["votes"].append((rs.vote_round, seat.seat_id, pick, t0, now()))
+                    voted.add(rs.vote_round)
+                if rs.phase == room.REVEAL and rs.vote_round - 1 not in revealed:
+                    out["reveals"].append((rs.vote_round - 1, now()))
+                    revealed.add(rs.vote_round - 1)
+    except Exception as exc:
+        out["error"] = f"{type(exc).__name__}: {exc}"
+    results.put(out)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def summary(ms: list[float]) -> dict[str, float]:
+    return {"n": len(ms), "p50": round(statistics.median(ms), 1) if ms else float("nan"),
+            "p95": round(percentile(ms, 95), 1), "max": round(max(ms), 1) if ms else float("nan")}
+
+
+def run(url: str, participants: int, rounds: int) -> dict[str, Any]:
+    """One room, ``participants`` processes, ``rounds`` rounds of voting and revealing."""
+    ctx = mp.get_context("fork")
+    payload = scenario_payload(SCENARIO)
+    with RoomStore(url) as st:
+        new = st.create_room(payload, capacity=max(participants, 1))
+    ready, results = ctx.Queue(), ctx.Queue()
+    procs = [ctx.Process(target=participant, args=(url, new.code, i, rounds, ready, results), daemon=True)
+             for i in range(participants)]
+    for p in procs:
+        p.start()
+    seen: dict[tuple[int, str], float] = {}
+    reveal_at: dict[int, float] = {}
+    try:
+        seats = [ready.get(timeout=120) for _ in procs]
+        with RoomStore(url) as st:
+            for sid in seats:
+                st.set_role(new.key, sid, "mentor")
+            st.start(new.key)
+            follow = Follower(st, new.room_id, public=False)
+            for r in range(rounds):
+                st.open_votes(new.key)
+                deadline = now() + 120
+                while sum(1 for (rr, _) in seen if rr == r) < participants:
+                    snap = follow.next_snapshot(deadline)
+                    if snap is None:
+                        raise TimeoutError(f"round {r + 1}: saw {len(seen)} votes, expected {participants}")
+                    t = now()
+                    for v in snap.votes:
+                        seen.setdefault((v.round, v.seat_id), t)
+                st.close_votes(new.key)
+                reveal_at[r] = now()
+                st.reveal(new.key, None)
+                time.sleep(0.3)  # let everyone see the results, as a room would
+                st.advance(new.key)
+            outs = [results.get(timeout=120) for _ in procs]
+            with st.db.read() as tx:
+                stored = tx.all("SELECT round, seat_id, choice_id FROM live_votes WHERE room_id = ?", (new.room_id,))
+            decisions = st.snapshot(new.room_id).decisions
+            st.delete_room(new.key)
+    finally:
+        for p in procs:
+            p.join(30)
+            if p.is_alive():
+                p.kill()
+    errors = [o["error"] for o in outs if o["error"]]
+    cast = {(r, sid): (choice, t0) for o in outs for (r, sid, choice, t0, _t1) in o["votes"]}
+    vote_ms = [1000 * (seen[k] - t0) for k, (_, t0) in cast.items() if k in seen]
+    write_ms = [1000 * (t1 - t0) for o in outs for (_r, _s, _c, t0, t1) in o["votes"]]
+    reveal_ms = [1000 * (t - reveal_at[r]) for o in outs for (r, t) in o["reveals"]]
+    stored_map = {(int(r), sid): choice for r, sid, choice in stored}
+    lost = sum(1 for k, (choice, _) in cast.items() if stored_map.get(k) != choice)
+    lost += participants * rounds - len(cast)  # votes never cast count as lost too
+    tallied = sum(sum(n for _, n in d.tally) for d in decisions)
+    return {"participants": participants, "rounds": rounds, "errors": errors, "votes_cast": len(cast),
+            "votes_stored": len(stored), "votes_in_tallies": tallied, "lost": lost,
+            "vote_seen_ms": summary(vote_ms), "reveal_seen_ms": summary(reveal_ms), "write_ms": summary(write_ms)}
+
+
+def postgres_url() -> tuple[str, str] | None:
+    try:
+        import psycopg
+
+        psycopg.connect(PG_BASE, connect_timeout=3).close()
+    except Exception as exc:
+        print(f"PostgreSQL: skipped, nothing reachable at {PG_BASE} ({str(exc).strip().splitlines()[0]})")
+        return None
+    schema = f"mc_bench_{secrets.token_hex(4)}"
+    return f"{PG_BASE}?schema={schema}", schema
+
+
+def drop_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def line(name: str, res: dict[str, Any]) -> str:
+    v, r, w = res["vote_seen_ms"], res["reveal_seen_ms"], res["write_ms"]
+    return (f"{name:<26} vote seen p50 {v['p50']:7.1f}  p95 {v['p95']:7.1f}  max {v['max']:7.1f} ms | "
+            f"reveal seen p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f}  max {r['max']:6.1f} ms | "
+            f"write max {w['max']:6.1f} ms | lost {res['lost']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
+    args = parser.parse_args()
+    report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                          "platform": platform.platform()},
+                              "budget_ms": BUDGET_MS, "backends": {}}
+    ok = True
+    for backend in args.backends:
+        schema = None
+        if backend == "sqlite":
+            folder = Path(tempfile.mkdtemp(prefix="bench-live-"))
+            url = f"sqlite:///{folder / 'rooms.sqlite3'}"
+        else:
+            found = postgres_url()
+            if found is None:
+                continue
+            url, schema = found
+        try:
+            floor = run(url, 1, args.rounds)
+            full = run(url, args.participants, args.rounds)
+        finally:
+            if schema:
+                drop_schema(schema)
+        ratio = full["vote_seen_ms"]["p95"] / floor["vote_seen_ms"]["p95"] if floor["vote_seen_ms"]["p95"] else None
+        passed = (full["lost"] == 0 and not full["errors"] and full["vote_seen_ms"]["p95"] <= BUDGET_MS
+                  and full["reveal_seen_ms"]["p95"] <= BUDGET_MS)
+        ok &= passed
+        report["backends"][backend] = {"floor_one_participant": floor, "load": full,
+                                       "p95_ratio_to_floor": round(ratio, 2) if ratio else None,
+                                       "within_budget": passed}
+        print(line(f"{backend}: 1 participant", floor))
+        print(line(f"{backend}: {args.participants} participants", full))
+        print(f"{backend}: p95 vote latency {ratio:.1f}x the one-participant floor; "
+              f"{'within' if passed else 'OVER'} budget ({BUDGET_MS:.0f} ms p95, 0 lost)"
+              + (f"; errors: {full['errors'][:3]}" if full["errors"] else ""))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "live.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS / 'live.json'}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

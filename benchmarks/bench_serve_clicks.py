@@ -1,0 +1,161 @@
+"""How soon does a scenario choice's feedback appear, beside stock Voilà's bare-button round trip?
+
+Floor (same run): stock `voila` with its defaults serving a bare Button whose callback sets a Label; time
+from the click to the Label's new text in the page. Measured: a scenario choice on a module page served
+by `mentor-course serve`; time from the click to the feedback entry in the page. Both clicked the same
+two ways: spaced as a person reads (--gap seconds apart, default 1 s), and back to back (the next click as
+soon as the previous reply is shown). Also, for reference, the same choice on stock `voila` (what the
+tuning buys). Times are taken in the page: click at performance.now(), reply seen by a MutationObserver.
+
+Budgets (DESIGN.md): spaced <= 1.0x the floor's spaced median; back to back <= 0.35x the floor's back-to-back
+median.
+
+Run: python benchmarks/bench_serve_clicks.py [--clicks 20] [--runs 3] [--module 01-foundations] [--gap 1.0]
+Prints a table and writes benchmarks/results/serve_clicks.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from bench_serve_common import (
+    BUTTON_LABEL,
+    BUTTON_READY,
+    REPO,
+    SCENARIO_READY,
+    chromium,
+    course_server,
+    first_scenario_cell,
+    stats,
+    stock_voila,
+    table,
+    wait_quiet,
+    write_notebook,
+    write_results,
+)
+
+BUDGET_SPACED = 1.0
+BUDGET_BACK_TO_BACK = 0.35
+
+UNTIL = """
+const until = (root, cond) => new Promise((resolve) => {
+  if (cond()) return resolve();
+  const mo = new MutationObserver(() => { if (cond()) { mo.disconnect(); resolve(); } });
+  mo.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+"""
+
+FLOOR_CLICKS = "async ({ n, gapMs }) => {" + UNTIL + """
+  const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Floor');
+  const label = document.querySelector('.widget-label');
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const before = label.textContent;
+    const t0 = performance.now();
+    button.click();
+    await until(label, () => label.textContent !== before);
+    times.push(performance.now() - t0);
+    if (gapMs) await sleep(gapMs);
+  }
+  return times;
+}"""
+
+CHOICE_CLICKS = "async ({ n, gapMs, index }) => {" + UNTIL + """
+  const root = document.querySelector(`[cell-index="${index}"] [data-testid=player]`);
+  const ready = () => root.querySelector('button[data-testid^="choice-"]:not([aria-disabled="true"])');
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    if (!ready()) {  // the content note, or an ending: start (again), untimed
+      root.querySelector('[data-testid=continue], [data-testid=play-again]').click();
+      await until(root, ready);
+      if (gapMs) await sleep(gapMs);
+    }
+    const choice = ready();
+    const count = root.querySelectorAll('[data-testid=feedback]').length;
+    const t0 = performance.now();
+    choice.click();
+    await until(root, () => root.querySelectorAll('[data-testid=feedback]').length !== count);
+    times.push(performance.now() - t0);
+    if (gapMs) await sleep(gapMs);
+  }
+  return times;
+}"""
+
+
+def series(browser, served, url: str, probe: tuple[str, object], script: str, args: dict) -> list[float]:
+    """Open ``url`` in a fresh profile, wait until it is ready, run the click ``script``; the times in ms."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        wait_quiet(served)
+        page = context.new_page()
+        page.goto(url, timeout=180_000)
+        page.wait_for_function(probe[0], arg=probe[1], polling="raf", timeout=180_000)
+        wait_quiet(served)
+        times = page.evaluate(script, args)
+        page.close(run_before_unload=True)
+        return times
+    finally:
+        context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clicks", type=int, default=20, help="clicks per series")
+    parser.add_argument("--runs", type=int, default=3, help="series per kind (each on a fresh page)")
+    parser.add_argument("--gap", type=float, default=1.0, help="seconds between spaced clicks")
+    parser.add_argument("--module", default="01-foundations")
+    args = parser.parse_args()
+    index = first_scenario_cell(args.module)
+    samples: dict[str, list[float]] = {}
+    modes = {"spaced": int(args.gap * 1000), "back to back": 0}
+
+    with tempfile.TemporaryDirectory(prefix="bench-clicks-") as tmp_name:
+        tmp = Path(tmp_name)
+        floor_root = tmp / "floor"
+        write_notebook(floor_root / "floor.ipynb", BUTTON_LABEL)
+        kernel_env = {**os.environ, "MENTOR_COURSE_DATA": str(tmp / "stock-data"), "MENTOR_COURSE_ROOT": str(REPO)}
+        page = f"voila/render/{args.module}/module.ipynb"
+        with chromium() as browser, \
+                stock_voila(floor_root, tmp / "floor.log") as floor, \
+                stock_voila(REPO / "modules", tmp / "stock-modules.log", env=kernel_env) as stock_modules, \
+                course_server(tmp / "serve.log", tmp / "data") as tuned:
+            for run in range(args.runs):
+                for mode, gap_ms in modes.items():
+                    floor_args = {"n": args.clicks, "gapMs": gap_ms}
+                    choice_args = {**floor_args, "index": index}
+                    samples.setdefault(f"floor {mode}", []).extend(series(
+                        browser, floor, f"{floor.url}voila/render/floor.ipynb", (BUTTON_READY, "Floor"),
+                        FLOOR_CLICKS, floor_args))
+                    samples.setdefault(f"choice {mode}", []).extend(series(
+                        browser, tuned, tuned.url + page, (SCENARIO_READY, index), CHOICE_CLICKS, choice_args))
+                    samples.setdefault(f"stock choice {mode}", []).extend(series(
+                        browser, stock_modules, stock_modules.url + page, (SCENARIO_READY, index), CHOICE_CLICKS,
+                        choice_args))
+                print(f"run {run + 1}/{args.runs} done", flush=True)
+
+    report = {k: stats(v) for k, v in samples.items()}
+    ratios = {mode: report[f"choice {mode}"]["median"] / report[f"floor {mode}"]["median"] for mode in modes}
+    stock_ratios = {mode: report[f"stock choice {mode}"]["median"] / report[f"floor {mode}"]["median"] for mode in modes}
+    budgets = {"spaced": BUDGET_SPACED, "back to back": BUDGET_BACK_TO_BACK}
+    rows = []
+    for mode in modes:
+        verdict = "ok" if ratios[mode] <= budgets[mode] else f"OVER budget {budgets[mode]}x"
+        rows += [(f"floor: stock voila, Button sets Label ({mode})", report[f"floor {mode}"], "floor"),
+                 (f"{args.module} choice -> feedback ({mode})", report[f"choice {mode}"],
+                  f"{ratios[mode]:.2f}x {verdict}"),
+                 (f"  same choice on stock voila ({mode})", report[f"stock choice {mode}"],
+                  f"{stock_ratios[mode]:.2f}x (reference)")]
+    print(table(rows))
+    path = write_results("serve_clicks", {"times_ms": report, "ratios_to_floor": ratios,
+                                          "stock_ratios_to_floor": stock_ratios, "budgets": budgets,
+                                          "module": args.module, "gap_s": args.gap, "clicks": args.clicks,
+                                          "runs": args.runs})
+    print(f"wrote {path.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

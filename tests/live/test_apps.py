@@ -1,0 +1,160 @@
+"""Do the facilitator's and participants' apps work together, without a browser? The widgets run
+in-process (no kernel: ipywidgets keep their values without a front end) on one asyncio loop, as the
+kernel's loop would run them; each app has its own store, as each Voilà kernel has."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from widgets.live.ui.facilitator import FacilitatorApp
+from widgets.live.ui.participant import ParticipantApp
+
+
+async def until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """Wait for the feeds to catch up (an event with a generous deadline, not a measurement)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def env(tmp_path: Path, live_yaml: Path) -> dict[str, str]:
+    data = tmp_path / "data"
+    data.mkdir()
+    return {"MENTOR_COURSE_DATA": str(data)}
+
+
+def facilitator(env, course_root, query: str = "") -> FacilitatorApp:
+    app = FacilitatorApp(environ={**env, "QUERY_STRING": query}, course_root=course_root)
+    labels = [label for label, _ in app.pick.options]
+    app.pick.value = next(k for k, label in enumerate(labels) if "Live <b>tiny</b>" in label)
+    return app
+
+
+def participant(env, query: str) -> ParticipantApp:
+    return ParticipantApp(environ={**env, "QUERY_STRING": query, "VOILA_KERNEL_ID": query[-8:]})
+
+
+def stop(*apps) -> None:
+    for app in apps:
+        if app.feed is not None:
+            app.feed.stop()
+        if app.store is not None:
+            app.store.close()
+
+
+def test_apps_facilitator_and_mentor_play_a_step(env, course_root):
+    async def main() -> None:
+        fac = facilitator(env, course_root)
+        fac.create()
+        await until(lambda: fac.code, "the room")
+        assert fac.bridge.query.startswith("key=") and "KXR" not in fac.join.value
+        assert fac.code in fac.join.value.replace("-", "") and "<svg" in fac.join.value
+        ann = participant(env, f"code={fac.code}")
+        assert ann.code.value == fac.code
+        ann.name.value = "Ann"
+        ann.join()
+        await until(lambda: ann.seat is not None, "Ann's seat")
+        assert ann.bridge.query == f"code={fac.code}&seat={ann.seat.token}"
+        await until(lambda: len(fac.rows) == 1, "Ann in the facilitator's list")
+        fac.act("start")
+        await until(lambda: not fac.buttons["open"].disabled, "Open votes enabled")
+        fac.act("open")
+        await until(lambda: any(not b.disabled for b in ann.vote_box.children), "Ann's vote buttons")
+        ann.vote_box.children[1].click()
+        await until(lambda: 'data-voters="1"' in fac.votes.value, "the vote on the facilitator's screen")
+        assert "Ann" in fac.votes.value and ann.vote_box.children[1].description.startswith("✓ Your vote")
+        fac.act("reveal")
+        await until(lambda: "mc-live-reveal" in ann.reveal_html.value, "the reveal on Ann's page")
+        assert "Did you tell them about your parents?" in ann.reveal_html.value
+
+        again = participant(env, ann.bridge.query)  # Ann reloads her page
+        await until(lambda: again.seat is not None, "the same seat after a reload")
+        assert again.seat.seat_id == ann.seat.seat_id and "Ann" in again.you.value
+        fac2 = facilitator(env, course_root, fac.bridge.query)  # the facilitator reloads theirs
+        await until(lambda: fac2.snap is not None, "the room after the facilitator's reload")
+        assert fac2.code == fac.code and fac2.snap.room.phase == "reveal"
+        stop(fac, ann, again, fac2)
+
+    asyncio.run(main())
+
+
+def test_apps_participant_sees_roles_checklist_and_removal(env, course_root):
+    async def main() -> None:
+        fac = facilitator(env, course_root)
+        fac.create()
+        await until(lambda: fac.code, "the room")
+        people = []
+        for name in ("Ann", "Bob", "Cy"):
+            p = participant(env, f"code={fac.code}")
+            p.name.value = name
+            p.join()
+            await until(lambda p=p: p.seat is not None, f"{name}'s seat")  # one after another: roles go in order
+            people.append(p)
+        ann, bob, cy = people
+        await until(lambda: len(fac.rows) == 3, "three seats on the facilitator's list")
+        fac.act("start")
+        await until(lambda: "Read these lines aloud" in bob.scene.value, "the mentee's lines")
+        assert cy.check_section.layout.display != "none" and len(cy.checks) == 2
+        cy.checks["reflected"].value = True
+        await until(lambda: "1 item ticked" in fac.rows[cy.seat.seat_id].state.value, "the tick on the facilitator's list")
+        fac.rows[bob.seat.seat_id].role.value = "observer"  # the facilitator changes Bob's role
+        await until(lambda: "the <strong>observer</strong>" in bob.you.value, "Bob's new role")
+        assert "The facilitator made you the observer." in bob.bridge.message
+        fac.kick(cy.seat.seat_id)
+        await until(lambda: cy.seat is None, "Cy back at the join form")
+        assert "removed you" in cy.bridge.error and cy.join_panel.layout.display != "none"
+        assert cy.bridge.query == f"code={fac.code}"
+        fac.act("close-room")
+        await until(lambda: "Room closed" in ann.banner.value, "the closed room")
+        fac._ask_delete()
+        fac.delete()
+        await until(lambda: ann.seat is None, "Ann told the room is gone")
+        assert "expired or was deleted" in ann.bridge.error
+        assert fac.setup.layout.display != "none" and fac.bridge.query == ""
+        stop(fac, *people)
+
+    asyncio.run(main())
+
+
+def test_apps_bad_input_gets_a_message_and_the_page_keeps_working(env, course_root):
+    async def main() -> None:
+        fac = facilitator(env, course_root)
+        fac.create()
+        await until(lambda: fac.code, "the room")
+        eve = participant(env, "code=ZZZ222")
+        eve.name.value = "Eve"
+        eve.join()
+        await until(lambda: "No room has the code ZZZ-222" in eve.bridge.error, "the wrong-code message")
+        assert not eve.join_btn.disabled
+        eve.code.value = "O0O"
+        eve.join()
+        await until(lambda: "no 0, 1, I, L, O or U" in eve.bridge.error, "the malformed-code message")
+        eve.code.value, eve.name.value = fac.code, "x" * 41
+        eve.join()
+        await until(lambda: "at most 40" in eve.bridge.error, "the long-name message")
+        eve.name.value = "Eve"
+        eve.join()
+        await until(lambda: eve.seat is not None, "Eve seated after all")
+        fac.resume("")
+        assert "whole private facilitator link" in fac.bridge.error
+        lost = facilitator(env, course_root, "key=not-a-real-key")
+        await until(lambda: "does not match any room" in lost.bridge.error, "the bad-key message")
+        assert lost.setup.layout.display != "none"
+        stop(fac, eve, lost)
+
+    asyncio.run(main())
+
+
+def test_apps_report_a_store_that_cannot_be_opened(tmp_path, course_root):
+    env = {"MENTOR_COURSE_DATA": str(tmp_path / "missing")}
+    fac = FacilitatorApp(environ=env, course_root=course_root)
+    ann = ParticipantApp(environ={**env, "QUERY_STRING": "code=KXR7PM"})
+    for app, button in ((fac, fac.create_btn), (ann, ann.join_btn)):
+        assert "does not exist" in app.bridge.error and button.disabled
