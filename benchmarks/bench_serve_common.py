@@ -14,7 +14,6 @@ import re
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator

@@ -59,4 +59,9 @@ def test_stock_settings_turn_every_tuning_off():
 
 def test_kernel_env_names_data_folder_and_course_root():
     env = make(extra_env={"X": "1"}).kernel_env()
-    assert env == {"X": "1", DATA_ENV: "/srv/data", ROOT_ENV: "/srv/course"}
+    assert env == {"X": "1", DATA_ENV: "/srv/data", ROOT_ENV: "/srv/course", "VOILA_APP_IP": "127.0.0.1"}
+
+
+def test_kernel_env_tells_preheated_kernels_where_the_app_listens():
+    assert make(host="0.0.0.0").kernel_env()["VOILA_APP_IP"] == "127.0.0.1"
+    assert make(host="10.1.2.3").kernel_env()["VOILA_APP_IP"] == "10.1.2.3"

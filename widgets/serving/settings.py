@@ -77,8 +77,12 @@ class ServeSettings:
         return replace(self, **changes)
 
     def kernel_env(self) -> dict[str, str]:
-        """Variables every kernel gets: where learner data lives, and which course it belongs to."""
-        return {**self.extra_env, DATA_ENV: str(self.data_dir), ROOT_ENV: str(self.course_root)}
+        """Variables every kernel gets: where learner data lives, which course it belongs to, and the
+        address a preheated kernel reaches the app on to learn its visitor's request (Voilà's
+        ``/voila/query/<kernel>`` socket; Voilà itself tells such kernels the port, not the address)."""
+        reach = "127.0.0.1" if self.host in ("", "0.0.0.0", "::", "localhost") else self.host
+        return {**self.extra_env, DATA_ENV: str(self.data_dir), ROOT_ENV: str(self.course_root),
+                "VOILA_APP_IP": reach}
 
 
 def voila_config(s: ServeSettings) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,142 @@
+"""How long does nbgrader take to autograde one reflection submission, beside a one-cell nbgrader notebook?
+
+Both are measured in the same run, on this machine, the same way: `nbgrader autograde <assignment>` over a
+batch of submissions (one process for the batch, as a trainer runs it), wall time divided by the batch size.
+
+* floor: a stock nbgrader course (default configuration) whose assignment is one autograded test cell;
+* reflection: a copy of course/ (its nbgrader_config.py and preprocessors) grading 01-foundations-reflection,
+  each submission with both answers written and the knowledge check answered;
+* also reported: `mentor-course grading autograde`, which autogrades one submission at a time so that a
+  bad one is reported by name (one nbgrader converter per submission).
+
+Budget (DESIGN.md): reflection <= 1.2x the floor, per submission, in a batch.
+
+Run: python benchmarks/bench_autograde.py [--submissions 10] [--runs 2]
+Prints a table and writes benchmarks/results/autograde.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+ASSIGNMENT = "01-foundations-reflection"
+FLOOR = "one-cell"
+sys.path.insert(0, str(REPO))
+
+FLOOR_CONFIG = """\
+import os
+c = get_config()
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+"""
+
+
+def floor_course(root: Path) -> Path:
+    """A stock nbgrader course with one assignment: a single autograded test cell worth one point."""
+    import nbformat
+
+    (root / "source" / FLOOR).mkdir(parents=True)
+    (root / "nbgrader_config.py").write_text(FLOOR_CONFIG, encoding="utf-8")
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("assert 1 + 1 == 2", id="only", metadata={"nbgrader": {
+        "grade": True, "grade_id": "only", "locked": True, "points": 1, "schema_version": 3, "solution": False,
+        "task": False}})]
+    nbformat.write(nb, root / "source" / FLOOR / f"{FLOOR}.ipynb")
+    return root
+
+
+def nbgrader(root: Path, *args: str) -> float:
+    """Run one nbgrader command in ``root``; its wall time in seconds."""
+    env = {k: v for k, v in os.environ.items() if k != "MENTOR_COURSE_GRADEBOOK_URL"}
+    t0 = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if run.returncode != 0:
+        sys.exit(f"nbgrader {' '.join(args)} failed in {root}:\n{run.stderr[-3000:]}")
+    return elapsed
+
+
+def submit(root: Path, assignment: str, notebook, count: int) -> None:
+    import nbformat
+
+    for k in range(count):
+        folder = root / "submitted" / f"mentor-{k:03d}" / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, folder / f"{assignment}.ipynb")
+        (folder / "timestamp.txt").write_text("2025-01-01 12:00:00.000000 UTC", encoding="utf-8")
+
+
+def reset(root: Path) -> None:
+    """Forget earlier autograding, so each run grades every submission again from scratch."""
+    shutil.rmtree(root / "autograded", ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--submissions", type=int, default=10, help="submissions per batch (DESIGN.md used 30)")
+    parser.add_argument("--runs", type=int, default=2, help="batches of each kind, interleaved")
+    args = parser.parse_args()
+
+    from tests.grading.conftest import STRONG, correct_letters, fill
+    from widgets.grading.course import open_course
+    from widgets.grading.release import student_notebook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        shutil.copytree(REPO / "course", base / "course", ignore=shutil.ignore_patterns(
+            "gradebook.db", "submitted", "autograded", "feedback", "release", "private", "downloaded"))
+        course = open_course(base / "course")
+        nbgrader(course.root, "generate_assignment", ASSIGNMENT, "--force")
+        submit(course.root, ASSIGNMENT, fill(student_notebook(course, ASSIGNMENT), STRONG, correct_letters(course)),
+               args.submissions)
+
+        floor = floor_course(base / "floor")
+        nbgrader(floor, "generate_assignment", FLOOR, "--force")
+        import nbformat
+
+        submit(floor, FLOOR, nbformat.read(floor / "release" / FLOOR / f"{FLOOR}.ipynb", as_version=4),
+               args.submissions)
+
+        per: dict[str, list[float]] = {"floor": [], "reflection": [], "mentor-course wrapper": []}
+        for _ in range(args.runs):
+            for name, root, assignment in (("floor", floor, FLOOR), ("reflection", course.root, ASSIGNMENT)):
+                reset(root)
+                per[name].append(nbgrader(root, "autograde", assignment, "--force") / args.submissions)
+            reset(course.root)
+            t0 = time.perf_counter()
+            wrapper = subprocess.run([shutil.which("mentor-course") or "mentor-course", "grading", "--course",
+                                      str(course.root), "autograde", ASSIGNMENT], capture_output=True, text=True)
+            if wrapper.returncode != 0:
+                sys.exit(f"mentor-course grading autograde failed:\n{wrapper.stdout}\n{wrapper.stderr[-2000:]}")
+            per["mentor-course wrapper"].append((time.perf_counter() - t0) / args.submissions)
+
+    report = {name: {"median_s_per_submission": statistics.median(xs), "min": min(xs), "max": max(xs), "runs": xs}
+              for name, xs in per.items()}
+    floor_s = report["floor"]["median_s_per_submission"]
+    for name in report:
+        report[name]["ratio_to_floor"] = report[name]["median_s_per_submission"] / floor_s
+    print(f"autograde, batch of {args.submissions} submissions, {args.runs} run(s) each, same machine, same run")
+    print(f"{'what':28} {'s/submission':>13} {'min':>7} {'max':>7} {'x floor':>8}")
+    for name, r in report.items():
+        print(f"{name:28} {r['median_s_per_submission']:13.3f} {r['min']:7.3f} {r['max']:7.3f} "
+              f"{r['ratio_to_floor']:8.2f}")
+    print(f"budget: reflection <= 1.2x floor; measured {report['reflection']['ratio_to_floor']:.2f}x")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "autograde.json").write_text(json.dumps({"submissions": args.submissions, "runs": args.runs,
+                                                        **report}, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
