@@ -9,6 +9,7 @@ Each process opens its own connections, as each Voilà kernel does.
 from __future__ import annotations
 
 import multiprocessing as mp
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def run_voters(url: str, payload) -> None:
     # Children start from a clean server process (not a copy of this one and its threads), which has
     # the store's modules loaded already, so 40 of them start in a moment.
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__, "widgets.live.store"])
+    ctx.set_forkserver_preload([__name__, "widgets.live.store", *(["psycopg"] if find_spec("psycopg") else [])])
     with RoomStore(url) as st:
         new = st.create_room(payload, capacity=VOTERS)
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
