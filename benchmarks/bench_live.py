@@ -50,8 +50,8 @@ def now() -> float:
 
 
 class Follower:
-    """The pages' loop (widgets.live.ui.feed) without widgets: wake on the watcher, re-read when the
-    counter moved (participants follow the public counter, the facilitator every change)."""
+    """The pages' loop (widgets.live.ui.feed) without widgets: wake on the watcher, read the snapshot if
+    the counter moved (participants follow the public counter, the facilitator every change)."""
 
     def __init__(self, store: RoomStore, room_id: str, *, public: bool) -> None:
         self.store, self.room_id, self.public = store, room_id, public
@@ -60,9 +60,8 @@ class Follower:
 
     def next_snapshot(self, deadline: float) -> room.Snapshot | None:
         while now() < deadline:
-            v = self.store.version(self.room_id, public=self.public)
-            if v is not None and v != self.version:
-                snap = self.store.snapshot(self.room_id)
+            snap = self.store.snapshot_if_newer(self.room_id, self.version, public=self.public)
+            if snap is not None:
                 self.version = snap.room.public_version if self.public else snap.room.version
                 return snap
             self.watcher.wait(WAIT)
@@ -72,10 +71,12 @@ class Follower:
 def participant(url: str, code: str, index: int, rounds: int, ready, results) -> None:
     """Join, then at every round vote as soon as votes open, and note when the reveal arrives."""
     out: dict[str, Any] = {"index": index, "votes": [], "reveals": [], "error": ""}
+    seated = False
     try:
         with RoomStore(url, busy_timeout=30) as st:
             seat = st.join(code, f"participant {index}", client=f"bench-{index}")
             ready.put(seat.seat_id)
+            seated = True
             follow = Follower(st, seat.room_id, public=True)
             sc = st.scenario(seat.room_id)
             voted: set[int] = set()
@@ -101,6 +102,8 @@ def participant(url: str, code: str, index: int, rounds: int, ready, results) ->
                     revealed.add(rs.vote_round - 1)
     except Exception as exc:
         out["error"] = f"{type(exc).__name__}: {exc}"
+        if not seated:
+            ready.put("error: " + out["error"])
     results.put(out)
 
 
@@ -132,6 +135,9 @@ def run(url: str, participants: int, rounds: int) -> dict[str, Any]:
     reveal_at: dict[int, float] = {}
     try:
         seats = [ready.get(timeout=120) for _ in procs]
+        failed = [s for s in seats if s.startswith("error: ")]
+        if failed:
+            raise RuntimeError(f"{len(failed)} participants could not join, e.g. {failed[0]}")
         with RoomStore(url) as st:
             for sid in seats:
                 st.set_role(new.key, sid, "mentor")

@@ -447,9 +447,9 @@ class ProgressFile:
         return doc
 
     def export_text(self) -> str:
-        """The progress as JSON text, for a download."""
-        with file_lock(self.lock_path):
-            if self.path.exists():
+        """The progress as JSON text, for a download (what is on disk now, if anything is)."""
+        if self.path.exists():
+            with file_lock(self.lock_path):
                 self.doc = self._read_locked()
         return dumps(self.doc)
 

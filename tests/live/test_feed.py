@@ -16,15 +16,15 @@ def test_feed_shows_changes_reports_trouble_and_ends_when_the_room_goes(tmp_path
         shown, errors, gone = [], [], []
         with RoomStore(url) as other, RoomStore(url) as mine:
             new = other.create_room(payload)
-            real_version = mine.version
+            real_read = mine.snapshot_if_newer
             failures = iter([True, False])
 
-            def flaky(room_id: str, **kwargs):
+            def flaky(*args, **kwargs):
                 if next(failures, False):
                     raise StoreBusy("The room database is busy.")
-                return real_version(room_id, **kwargs)
+                return real_read(*args, **kwargs)
 
-            mine.version = flaky  # the first read fails, as a locked database would
+            mine.snapshot_if_newer = flaky  # the first read fails, as a locked database would
             feed = RoomFeed(mine, new.room_id, lambda s: shown.append(s.room.version), errors.append, gone.append)
             feed.start()
             for _ in range(500):

@@ -92,6 +92,20 @@ def test_course_routes_fail_loudly_when_voila_lacks_a_route(tiny_course: Path, t
         course_routes(without_websocket, s, "/")
 
 
+def test_app_ignores_voila_config_files(tiny_course: Path, tmp_path: Path, clean_process_state,
+                                       monkeypatch: pytest.MonkeyPatch):
+    """A stray voila.json beside the course cannot undo the hardened settings."""
+    (tiny_course / "voila.json").write_text('{"VoilaConfiguration": {"show_tracebacks": true, "strip_sources": false}}')
+    monkeypatch.chdir(tiny_course)
+    try:
+        app = CourseVoila(settings(tiny_course, tmp_path, pool_size=0))
+        app.initialize([])
+        assert app.voila_configuration.show_tracebacks is False
+        assert app.voila_configuration.strip_sources is True
+    finally:
+        (tiny_course / "voila.json").unlink()
+
+
 def test_patched_methods_still_exist_in_voila():
     """The subclasses override these; if Voilà renamed them, the override would never run."""
     assert asyncio.iscoroutinefunction(inspect.unwrap(TornadoVoilaHandler.get))

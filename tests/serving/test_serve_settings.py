@@ -25,6 +25,7 @@ def test_voila_config_defaults_are_hardened():
     assert cfg["Voila"]["ip"] == "127.0.0.1"
     assert cfg["Voila"]["open_browser"] is False
     assert cfg["Voila"]["root_dir"] == "/srv/course/modules"
+    assert cfg["Voila"]["config_file_paths"] == []
     conf = cfg["VoilaConfiguration"]
     assert conf["strip_sources"] is True
     assert conf["show_tracebacks"] is False

@@ -122,3 +122,12 @@ def test_reflection_markdown_quotes_prompts_and_names_only_if_given(module_dir):
     text = drafts_markdown(ref, {"plan": "Soon."}, learner="mentor-abcdefgh2345")
     assert "Learner: mentor-abcdefgh2345" in text and "> Describe a time you asked." in text
     assert "Learner: Sam (mentor-abcdefgh2345)" in drafts_markdown(ref, {}, learner="mentor-abcdefgh2345", name="Sam")
+
+
+def test_reflection_view_typing_during_an_import_keeps_both_texts(in_module, send, outbox):
+    view = reflect()
+    box = outbox(view)
+    send(view, {"action": "draft", "prompt": "plan", "text": "imported meanwhile"})
+    send(view, {"action": "draft", "prompt": "plan", "text": "what I was typing", "keep_other": True})
+    saved = box.of_type("saved")[-1]
+    assert [k["text"] for k in saved["kept"]] == ["imported meanwhile"]

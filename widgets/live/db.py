@@ -37,6 +37,7 @@ Row = tuple[Any, ...]
 Params = Sequence[Any]
 #: The PostgreSQL NOTIFY channel (suffixed with the schema, so two courses in one database stay apart).
 CHANNEL = "mentor_course_live"
+PUBLIC_SUFFIX = "_public"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -50,6 +51,8 @@ class Tx(Protocol):
     def one(self, sql: str, params: Params = ()) -> Row | None: ...
 
     def all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    def batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]: ...
 
     def notify(self, room_id: str, public: bool = True) -> None: ...
 
@@ -91,6 +94,10 @@ class _SqliteTx:
 
     def all(self, sql: str, params: Params = ()) -> list[Row]:
         return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]:
+        """Several SELECTs' rows (in-process: one after another costs nothing extra)."""
+        return [self.all(sql, params) for sql, params in queries]
 
     def notify(self, room_id: str, public: bool = True) -> None:
         """Nothing to send: other connections see ``PRAGMA data_version`` change at commit."""
@@ -352,10 +359,20 @@ class _PgTx:
     def all(self, sql: str, params: Params = ()) -> list[Row]:
         return self._conn.execute(sql.replace("?", "%s"), tuple(params)).fetchall()
 
+    def batch(self, queries: Sequence[tuple[str, Params]]) -> list[list[Row]]:
+        """Several SELECTs sent together and answered in one round trip (pipeline mode)."""
+        cursors = [self._conn.execute(sql.replace("?", "%s"), tuple(params)) for sql, params in queries]
+        return [c.fetchall() for c in cursors]
+
     def notify(self, room_id: str, public: bool = True) -> None:
-        # Delivered at commit, and only if the transaction commits. Changes participants cannot see
-        # (votes) carry a suffix, so participants' watchers sleep through a burst of 40 votes.
-        self._conn.execute("SELECT pg_notify(%s, %s)", (self._channel, room_id if public else room_id + ":v"))
+        # Delivered at commit, and only if the transaction commits. The facilitator listens on the channel
+        # of every change, participants on the channel of changes they can see; votes go to the first
+        # only, so 40 participants' connections sleep through a burst of 40 votes.
+        if public:
+            self._conn.execute("SELECT pg_notify(%s, %s), pg_notify(%s, %s)",
+                               (self._channel, room_id, self._channel + PUBLIC_SUFFIX, room_id))
+        else:
+            self._conn.execute("SELECT pg_notify(%s, %s)", (self._channel, room_id))
 
 
 class PostgresDatabase:
@@ -383,7 +400,10 @@ class PostgresDatabase:
     def connect(self, *, autocommit: bool = False) -> Any:
         import psycopg
 
-        options = f"-c lock_timeout={int(self.busy_timeout * 1000)}"
+        # synchronous_commit=off is PostgreSQL's synchronous=NORMAL: a server crash can lose the last
+        # fraction of a second of commits, never corrupts, and a commit stops waiting for its WAL fsync;
+        # votes queue on the room's row, so 40 of them would otherwise wait for 40 fsyncs in a row.
+        options = f"-c lock_timeout={int(self.busy_timeout * 1000)} -c synchronous_commit=off"
         if self.schema:
             options += f" -c search_path={self.schema}"
         try:
@@ -428,7 +448,10 @@ class PostgresDatabase:
                 self._conn = self.connect()
             conn = self._conn
             try:
-                with conn.transaction():
+                # Pipeline mode: statements whose results nobody reads (BEGIN, the writes, NOTIFY, COMMIT) go
+                # out together, and the server answers at the next read. While a room's row is locked,
+                # every round trip makes the queue of 40 voters behind it longer.
+                with conn.pipeline(), conn.transaction():
                     if isolation:
                         conn.execute(f"SET TRANSACTION ISOLATION LEVEL {isolation}")
                     yield _PgTx(conn, self.channel)
@@ -462,13 +485,13 @@ class _PgWatcher:
     def __init__(self, db: PostgresDatabase, room_id: str | None, public: bool) -> None:
         self._db = db
         self._room_id = room_id
-        self._wanted = {room_id} if public else {room_id, f"{room_id}:v"}
+        self._channel = db.channel + (PUBLIC_SUFFIX if public else "")
         self._conn: Any = None
         self._listen()
 
     def _listen(self) -> None:
         self._conn = self._db.connect(autocommit=True)
-        self._conn.execute(f'LISTEN "{self._db.channel}"')
+        self._conn.execute(f'LISTEN "{self._channel}"')
 
     def wait(self, timeout: float) -> bool:
         import psycopg
@@ -478,7 +501,7 @@ class _PgWatcher:
                 self._listen()
                 return True
             for note in self._conn.notifies(timeout=timeout, stop_after=1):
-                if self._room_id is None or note.payload in self._wanted:
+                if self._room_id is None or note.payload == self._room_id:
                     return True
             return False
         except psycopg.Error:

@@ -37,6 +37,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             payload TEXT NOT NULL,
             phase TEXT NOT NULL,
             history TEXT NOT NULL,
+            vote_round INTEGER NOT NULL,
             capacity INTEGER NOT NULL,
             created_at DOUBLE PRECISION NOT NULL,
             expires_at DOUBLE PRECISION NOT NULL,

@@ -285,9 +285,9 @@ class RoomStore:
                           "WHERE code = ?", (code, code)):
                     continue
                 tx.execute("INSERT INTO live_rooms (id, code, facilitator_hash, scenario_id, title, payload, phase, "
-                           "history, capacity, created_at, expires_at, updated_at, version, public_version) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           (room_id, code, codes.token_hash(key), sc.id, sc.title, blob, room.LOBBY, "[]", capacity,
+                           "history, vote_round, capacity, created_at, expires_at, updated_at, version, public_version) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (room_id, code, codes.token_hash(key), sc.id, sc.title, blob, room.LOBBY, "[]", 0, capacity,
                             now, now + float(ttl), now, 0, 0))
             return NewRoom(room_id, code, key)
         raise StoreUnavailable("Could not find a free join code; too many rooms are open. Delete old rooms.")
@@ -346,21 +346,30 @@ class RoomStore:
 
     def snapshot(self, room_id: str) -> Snapshot:
         """The room, its seats, this round's votes, its decisions and checklist ticks, read consistently."""
+        snap = self.snapshot_if_newer(room_id, -1)
+        assert snap is not None
+        return snap
+
+    def snapshot_if_newer(self, room_id: str, after: int, *, public: bool = False) -> Snapshot | None:
+        """The room's snapshot if its counter (``public``: the participants' one) is above ``after``,
+        else None: in one read transaction, and on PostgreSQL in one round trip."""
         with self.db.read() as tx:
-            rs = self._room_row(tx, "id", room_id)
-            if rs is None:
+            if self.db.dialect == "postgresql":
+                room_rows, *rest = tx.batch([(f"SELECT {_ROOM_COLS} FROM live_rooms WHERE id = ?", (room_id,)),
+                                             *_detail_queries(room_id)])
+            else:
+                room_rows, rest = tx.all(f"SELECT {_ROOM_COLS} FROM live_rooms WHERE id = ?", (room_id,)), None
+            if not room_rows:
                 raise RoomNotFound("This room no longer exists: it expired or was deleted.")
-            seats = tuple(_seat(r) for r in tx.all(f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ? "
-                                                   "ORDER BY position", (room_id,)))
-            votes = tuple(Vote(r[0], int(r[1]), r[2], float(r[3]), int(r[4])) for r in tx.all(
-                "SELECT seat_id, round, choice_id, cast_at, changes FROM live_votes WHERE room_id = ? AND round = ?",
-                (room_id, rs.vote_round)))
-            decisions = tuple(_decision(r) for r in tx.all(
-                "SELECT round, node_id, choice_id, decided_by, tally, decided_at FROM live_decisions "
-                "WHERE room_id = ? ORDER BY round", (room_id,)))
-            ticks = tuple(Tick(r[0], r[1], bool(r[2])) for r in tx.all(
-                "SELECT seat_id, item_id, ticked FROM live_ticks WHERE room_id = ?", (room_id,)))
-        return Snapshot(rs, seats, votes, decisions, ticks)
+            rs = _room(room_rows[0])
+            if (rs.public_version if public else rs.version) <= after:
+                return None
+            if rest is None:
+                rest = tx.batch(_detail_queries(room_id))
+        seats, votes, decisions, ticks = rest
+        return Snapshot(rs, tuple(_seat(r) for r in seats),
+                        tuple(Vote(r[0], int(r[1]), r[2], float(r[3]), int(r[4])) for r in votes),
+                        tuple(_decision(r) for r in decisions), tuple(Tick(r[0], r[1], bool(r[2])) for r in ticks))
 
     def all_votes(self, key: str) -> list[Vote]:
         """Every vote of every round (the facilitator's export)."""
@@ -497,8 +506,8 @@ class RoomStore:
                     (rs.id, rs.vote_round))]
                 counted = room.tally(sc, rs, seats, votes)
             new, decision = room.transition(sc, rs, action, counted=counted, choice_id=choice_id, now=now)
-            tx.execute("UPDATE live_rooms SET phase = ?, history = ? WHERE id = ?",
-                       (new.phase, json.dumps(list(new.history)), rs.id))
+            tx.execute("UPDATE live_rooms SET phase = ?, history = ?, vote_round = ? WHERE id = ?",
+                       (new.phase, json.dumps(list(new.history)), new.vote_round, rs.id))
             if decision is not None:
                 tx.execute("INSERT INTO live_decisions (room_id, round, node_id, choice_id, decided_by, tally, decided_at) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -610,6 +619,18 @@ class RoomStore:
         else:
             tx.execute("UPDATE live_rooms SET version = version + 1, updated_at = ? WHERE id = ?", (now, room_id))
         tx.notify(room_id, public)
+
+
+def _detail_queries(room_id: str) -> list[tuple[str, tuple[str]]]:
+    """Seats, this round's votes, decisions and ticks of a room: independent queries, so they can travel together."""
+    return [
+        (f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ? ORDER BY position", (room_id,)),
+        ("SELECT v.seat_id, v.round, v.choice_id, v.cast_at, v.changes FROM live_votes v JOIN live_rooms r "
+         "ON r.id = v.room_id AND v.round = r.vote_round WHERE v.room_id = ? ORDER BY v.cast_at", (room_id,)),
+        ("SELECT round, node_id, choice_id, decided_by, tally, decided_at FROM live_decisions WHERE room_id = ? "
+         "ORDER BY round", (room_id,)),
+        ("SELECT seat_id, item_id, ticked FROM live_ticks WHERE room_id = ? ORDER BY seat_id, item_id", (room_id,)),
+    ]
 
 
 def _decision(r: tuple) -> Decision:

@@ -97,6 +97,9 @@ def voila_config(s: ServeSettings) -> dict[str, dict[str, Any]]:
         "base_url": s.base_url,
         "open_browser": False,
         "root_dir": str(s.modules_dir),
+        # No voila.json / voila.py from the working folder or Jupyter's config folders: what runs is what
+        # these settings say (and what the tests checked), not whatever config file happens to be around.
+        "config_file_paths": [],
     }
     configuration: dict[str, Any] = {
         "strip_sources": s.strip_sources,

@@ -5,8 +5,13 @@
 
 const SAVE_AFTER_MS = 800;
 
+const INTERACTIVE = new Set(["A", "BUTTON", "INPUT", "SELECT", "SUMMARY", "TEXTAREA"]);
+
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  // JupyterLab matches its notebook shortcuts (Enter, A, B, D D, arrows) against the focused element
+  // first; this attribute on it keeps keys pressed in the widget for the widget.
+  if (INTERACTIVE.has(node.tagName) || "tabindex" in attrs) node.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "html") node.innerHTML = value;
@@ -40,7 +45,9 @@ const clock = (iso) => {
 const words = (text) => (text.trim() ? text.trim().split(/\s+/).length : 0);
 
 function render({ model, el }) {
-  const root = h("section", { className: "mc mc-reflection", "data-testid": "reflection" });
+  // keys pressed inside the widget are the widget's: JupyterLab's notebook shortcuts (Enter, A, B, D D,
+  // arrows) must not act on the cell while a choice or a text area has focus
+  const root = h("section", { className: "mc mc-reflection", "data-testid": "reflection", "data-lm-suppress-shortcuts": "true" });
   const head = h("div");
   const notices = h("div");
   const body = h("div");
@@ -52,13 +59,14 @@ function render({ model, el }) {
   let generation = null;
   const fields = {}; // prompt id -> { area, status, count, kept, timer, dirty }
 
-  function flush(id) {
+  function flush(id, keepOther = false) {
     const f = fields[id];
     if (!f || !f.dirty) return;
     clearTimeout(f.timer);
     f.dirty = false;
     f.status.textContent = "Saving…";
-    model.send({ action: "draft", prompt: id, text: f.area.value });
+    // keep_other: the saved text changed under the mentor's fingers (an import); keep both versions
+    model.send({ action: "draft", prompt: id, text: f.area.value, keep_other: keepOther });
   }
   const flushAll = () => Object.keys(fields).forEach(flush);
 
@@ -119,8 +127,19 @@ function render({ model, el }) {
     notices.replaceChildren(...items);
     if (generation !== p.generation) {
       generation = p.generation;
-      for (const key of Object.keys(fields)) delete fields[key];
+      const typing = {};
+      for (const [key, f] of Object.entries(fields)) {
+        if (f.dirty) typing[key] = f.area.value;
+        clearTimeout(f.timer);
+        delete fields[key];
+      }
       body.replaceChildren(...p.prompts.map(promptBlock));
+      for (const [key, text] of Object.entries(typing)) {
+        if (!fields[key]) continue;
+        fields[key].area.value = text;  // what the mentor was typing stays on screen, and is saved
+        fields[key].dirty = true;
+        flush(key, true);
+      }
       tools.replaceChildren(h("div", { className: "mc-actions" },
         h("button", { type: "button", className: "mc-button", "data-testid": "export-md",
           onclick: () => { flushAll(); model.send({ action: "export-md" }); }, text: "Download my drafts (Markdown)" }),

@@ -66,18 +66,22 @@ class ReflectionView(CourseWidget):
         """Apply one action from the browser (also what tests call)."""
         action = content.get("action")
         if action == "draft":
-            self.save_draft(str(content.get("prompt", "")), str(content.get("text", "")))
+            self.save_draft(str(content.get("prompt", "")), str(content.get("text", "")),
+                            keep_other=bool(content.get("keep_other")))
         elif action == "export-md":
             self.send({"type": "download", "name": f"{self.reflection.module}-reflection-drafts.md",
                        "mime": "text/markdown", "text": self.markdown()})
         elif action == "export-nb":
             self.export_to_notebook()
 
-    def save_draft(self, prompt_id: str, text: str) -> None:
+    def save_draft(self, prompt_id: str, text: str, *, keep_other: bool = False) -> None:
+        """Save a draft. ``keep_other`` keeps the saved text if it differs (the page was typing while
+        an import replaced it), as a save from a stale window would."""
         if prompt_id not in {p.id for p in self.reflection.prompts}:
             return
+        base_rev = -1 if keep_other else self.revs.get(prompt_id, 0)
         error = self.session.record(make_event("draft.save", module=self.reflection.module, prompt=prompt_id,
-                                               text=text, base_rev=self.revs.get(prompt_id, 0)))
+                                               text=text, base_rev=base_rev))
         if error:
             self.send({"type": "save-error", "prompt": prompt_id, "message": error})
             return

@@ -2,8 +2,13 @@
 // widgets/ui/player_props.py) and sends back what the mentor did; it never decides branching.
 // Strings ending in `html` were escaped in Python; everything else goes in through textContent.
 
+const INTERACTIVE = new Set(["A", "BUTTON", "INPUT", "SELECT", "SUMMARY", "TEXTAREA"]);
+
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  // JupyterLab matches its notebook shortcuts (Enter, A, B, D D, arrows) against the focused element
+  // first; this attribute on it keeps keys pressed in the widget for the widget.
+  if (INTERACTIVE.has(node.tagName) || "tabindex" in attrs) node.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "html") node.innerHTML = value;
@@ -103,7 +108,9 @@ function endingSection(ending, send, ids) {
 }
 
 function render({ model, el }) {
-  const root = h("section", { className: "mc mc-player", "data-testid": "player" });
+  // keys pressed inside the widget are the widget's: JupyterLab's notebook shortcuts (Enter, A, B, D D,
+  // arrows) must not act on the cell while a choice or a text area has focus
+  const root = h("section", { className: "mc mc-player", "data-testid": "player", "data-lm-suppress-shortcuts": "true" });
   const live = h("div", { className: "mc-sr-only", "aria-live": "polite", "aria-atomic": "true", "data-testid": "announce" });
   const head = h("div");
   const notices = h("div");

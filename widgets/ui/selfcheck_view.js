@@ -1,8 +1,13 @@
 // The self-check's view: renders `props` (escaped in Python by widgets/ui/selfcheck_props.py),
 // keeps unsent selections in the page, and sends `check` / `retry` / `retry-all`.
 
+const INTERACTIVE = new Set(["A", "BUTTON", "INPUT", "SELECT", "SUMMARY", "TEXTAREA"]);
+
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  // JupyterLab matches its notebook shortcuts (Enter, A, B, D D, arrows) against the focused element
+  // first; this attribute on it keeps keys pressed in the widget for the widget.
+  if (INTERACTIVE.has(node.tagName) || "tabindex" in attrs) node.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "html") node.innerHTML = value;
@@ -21,7 +26,9 @@ let counter = 0;
 const uid = (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 function render({ model, el }) {
-  const root = h("section", { className: "mc mc-selfcheck", "data-testid": "selfcheck" });
+  // keys pressed inside the widget are the widget's: JupyterLab's notebook shortcuts (Enter, A, B, D D,
+  // arrows) must not act on the cell while a choice or a text area has focus
+  const root = h("section", { className: "mc mc-selfcheck", "data-testid": "selfcheck", "data-lm-suppress-shortcuts": "true" });
   const live = h("div", { className: "mc-sr-only", "aria-live": "polite", "aria-atomic": "true", "data-testid": "announce" });
   const head = h("div");
   const notices = h("div");

@@ -44,8 +44,9 @@ class Session:
         self._lock = threading.RLock()
         self._ready = threading.Event()
         self.binder: threading.Thread | None = None
-        #: Increases when the learner becomes known (a preheated kernel); a view that rendered an
-        #: older generation reloads when its page first speaks (see :meth:`catch_up`).
+        #: Increases when the learner becomes known (a preheated kernel) or changes (:meth:`adopt`);
+        #: a view that rendered an older generation reloads when its page speaks
+        #: (``CourseWidget._catch_up``).
         self.generation = 0
         self._bind(env, load=not defer)
         if defer:
@@ -58,8 +59,13 @@ class Session:
             self._ready.set()
 
     def _bind(self, env: dict[str, str], *, load: bool = True) -> None:
-        self.location = learner_mod.resolve_location(env, self.root, self.cwd)
-        self.store = ProgressFile(self.location.path, self.location.learner)
+        self._open(learner_mod.resolve_location(env, self.root, self.cwd), load=load)
+
+    def _open(self, location: learner_mod.Location, *, load: bool = True) -> None:
+        """Use ``location``'s progress file from now on (reading it unless ``load`` is false)."""
+        self.location = location
+        self.store = ProgressFile(location.path, location.learner)
+        self.error = ""
         if not load:
             return
         try:
@@ -67,7 +73,7 @@ class Session:
         except ProgressTooNew as exc:
             self.error = str(exc)
         except (OSError, ProgressError) as exc:
-            self.error = f"Your progress cannot be read from {self.location.path}: {exc}"
+            self.error = f"Your progress cannot be read from {location.path}: {exc}"
 
     def _bind_when_requested(self) -> None:
         from widgets.ui import voila_request
@@ -152,15 +158,7 @@ class Session:
                 or learner == self.store.learner or self.store.path.exists()):
             return False
         with self._lock:
-            path = loc.path.with_name(f"{learner}.json")
-            self.location = learner_mod.Location(path, learner, "shared")
-            self.store = ProgressFile(path, learner)
-            try:
-                self.store.load()
-            except ProgressTooNew as exc:
-                self.error = str(exc)
-            except (OSError, ProgressError) as exc:
-                self.error = f"Your progress cannot be read from {path}: {exc}"
+            self._open(learner_mod.Location(loc.path.with_name(f"{learner}.json"), learner, "shared"))
             self.generation += 1
         self.notify("learner")
         return True

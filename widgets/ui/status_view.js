@@ -23,8 +23,13 @@ function remember(id) {
   }
 }
 
+const INTERACTIVE = new Set(["A", "BUTTON", "INPUT", "SELECT", "SUMMARY", "TEXTAREA"]);
+
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  // JupyterLab matches its notebook shortcuts (Enter, A, B, D D, arrows) against the focused element
+  // first; this attribute on it keeps keys pressed in the widget for the widget.
+  if (INTERACTIVE.has(node.tagName) || "tabindex" in attrs) node.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "html") node.innerHTML = value;
@@ -71,7 +76,9 @@ function moduleHref(moduleId, depth) {
 }
 
 function render({ model, el }) {
-  const root = h("section", { className: "mc" });
+  // keys pressed inside the widget are the widget's: JupyterLab's notebook shortcuts (Enter, A, B, D D,
+  // arrows) must not act on the cell while a choice or a text area has focus
+  const root = h("section", { className: "mc", "data-lm-suppress-shortcuts": "true" });
   const main = h("div");
   const link = h("div");
   const panel = h("div");

@@ -70,14 +70,10 @@ class RoomFeed:
         return snap.room.public_version if self.public else snap.room.version
 
     async def _show_if_changed(self, *, force: bool) -> None:
-        version = await call(self.store.version, self.room_id, public=self.public)
-        if version is None:
-            raise RoomNotFound("This room no longer exists: it expired or was deleted.")
-        if force or version > self._shown:
-            snap = await call(self.store.snapshot, self.room_id)
-            if force or self._counter(snap) > self._shown:
-                self._shown = max(self._shown, self._counter(snap))
-                self.on_snapshot(snap)
+        snap = await call(self.store.snapshot_if_newer, self.room_id, -1 if force else self._shown, public=self.public)
+        if snap is not None:
+            self._shown = max(self._shown, self._counter(snap))
+            self.on_snapshot(snap)
 
     async def _run(self) -> None:
         watcher = None
