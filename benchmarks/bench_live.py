@@ -214,8 +214,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
     args = parser.parse_args()
+    load = os.getloadavg()
+    if load[0] > (os.cpu_count() or 1):
+        print(f"note: the machine is busy (load average {load[0]:.1f} on {os.cpu_count()} CPUs); latencies include "
+              "waiting for a CPU")
     report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                          "platform": platform.platform()},
+                                          "platform": platform.platform(), "load_average_at_start": load},
                               "budget_ms": BUDGET_MS, "backends": {}}
     ok = True
     for backend in args.backends:

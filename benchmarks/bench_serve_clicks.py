@@ -40,7 +40,28 @@ from bench_serve_common import (
 BUDGET_SPACED = 1.0
 BUDGET_BACK_TO_BACK = 0.35
 
+#: Records when each websocket message is sent or handled in the page (size < 0: sent), so each click's
+#: time splits into: click -> first reply handled (browser -> server -> kernel -> back), -> the reply carrying
+#: the update handled (kernel work), -> shown (the page's own rendering).
+WS_SPY = """
+window.__ws = [];
+const Native = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Native(...args);
+  ws.addEventListener('message', (e) => window.__ws.push([performance.now(), e.data.byteLength || e.data.length || 0]));
+  return ws;
+};
+window.WebSocket.prototype = Native.prototype;
+Object.assign(window.WebSocket, Native);
+"""
+
 UNTIL = """
+const split = (t0, t1) => {
+  const got = window.__ws.filter(([t]) => t >= t0 && t <= t1);
+  if (!got.length) return [t1 - t0, null, null];
+  const update = got.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return [t1 - t0, got[0][0] - t0, update[0] - t0];
+};
 const until = (root, cond) => new Promise((resolve) => {
   if (cond()) return resolve();
   const mo = new MutationObserver(() => { if (cond()) { mo.disconnect(); resolve(); } });
@@ -58,7 +79,7 @@ FLOOR_CLICKS = "async ({ n, gapMs }) => {" + UNTIL + """
     const t0 = performance.now();
     button.click();
     await until(label, () => label.textContent !== before);
-    times.push(performance.now() - t0);
+    times.push(split(t0, performance.now()));
     if (gapMs) await sleep(gapMs);
   }
   return times;
@@ -79,20 +100,22 @@ CHOICE_CLICKS = "async ({ n, gapMs, index }) => {" + UNTIL + """
     const t0 = performance.now();
     choice.click();
     await until(root, () => root.querySelectorAll('[data-testid=feedback]').length !== count);
-    times.push(performance.now() - t0);
+    times.push(split(t0, performance.now()));
     if (gapMs) await sleep(gapMs);
   }
   return times;
 }"""
 
 
-def series(browser, served, url: str, probe: tuple[str, object], script: str, args: dict) -> list[float]:
-    """Open ``url`` in a fresh profile, wait until it is ready, run the click ``script``; the times in ms."""
+def series(browser, served, url: str, probe: tuple[str, object], script: str, args: dict) -> list[list[float]]:
+    """Open ``url`` in a fresh profile, wait until it is ready, run the click ``script``; per click, in ms:
+    [total, first reply handled, update handled]."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.add_init_script(WS_SPY)
     try:
         wait_quiet(served)
         page = context.new_page()
-        page.goto(url, timeout=180_000)
+        page.goto(url, wait_until="commit", timeout=180_000)
         page.wait_for_function(probe[0], arg=probe[1], polling="raf", timeout=180_000)
         wait_quiet(served)
         times = page.evaluate(script, args)
@@ -110,7 +133,7 @@ def main() -> None:
     parser.add_argument("--module", default="01-foundations")
     args = parser.parse_args()
     index = first_scenario_cell(args.module)
-    samples: dict[str, list[float]] = {}
+    samples: dict[str, list[list[float]]] = {}
     modes = {"spaced": int(args.gap * 1000), "back to back": 0}
 
     with tempfile.TemporaryDirectory(prefix="bench-clicks-") as tmp_name:
@@ -137,7 +160,11 @@ def main() -> None:
                         choice_args))
                 print(f"run {run + 1}/{args.runs} done", flush=True)
 
-    report = {k: stats(v) for k, v in samples.items()}
+    report = {k: stats([c[0] for c in v]) for k, v in samples.items()}
+    where = {k: {"to_first_reply": stats([c[1] for c in v if c[1] is not None]),
+                 "reply_to_update": stats([c[2] - c[1] for c in v if c[1] is not None]),
+                 "update_to_shown": stats([c[0] - c[2] for c in v if c[2] is not None])}
+             for k, v in samples.items()}
     ratios = {mode: report[f"choice {mode}"]["median"] / report[f"floor {mode}"]["median"] for mode in modes}
     stock_ratios = {mode: report[f"stock choice {mode}"]["median"] / report[f"floor {mode}"]["median"] for mode in modes}
     budgets = {"spaced": BUDGET_SPACED, "back to back": BUDGET_BACK_TO_BACK}
@@ -150,7 +177,12 @@ def main() -> None:
                  (f"  same choice on stock voila ({mode})", report[f"stock choice {mode}"],
                   f"{stock_ratios[mode]:.2f}x (reference)")]
     print(table(rows))
-    path = write_results("serve_clicks", {"times_ms": report, "ratios_to_floor": ratios,
+    print("\nwhere the time goes (medians, ms): click -> first reply handled in the page (browser, server, kernel "
+          "start) | -> the update message (kernel work) | -> shown (page rendering)")
+    for k, w in where.items():
+        print(f"  {k:34} {w['to_first_reply']['median']:6.1f} | {w['reply_to_update']['median']:6.1f} | "
+              f"{w['update_to_shown']['median']:6.1f}")
+    path = write_results("serve_clicks", {"times_ms": report, "where_ms": where, "ratios_to_floor": ratios,
                                           "stock_ratios_to_floor": stock_ratios, "budgets": budgets,
                                           "module": args.module, "gap_s": args.gap, "clicks": args.clicks,
                                           "runs": args.runs})

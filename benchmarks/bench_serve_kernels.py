@@ -39,7 +39,7 @@ def left_over(browser, served, url: str, index: int, views: int, after: float) -
     for _ in range(views):
         context = browser.new_context()
         page = context.new_page()
-        page.goto(url, timeout=180_000)
+        page.goto(url, wait_until="commit", timeout=180_000)
         page.wait_for_function(SCENARIO_READY, arg=index, polling="raf", timeout=180_000)
         opened.append(page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"))
         page.close(run_before_unload=True)

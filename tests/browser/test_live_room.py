@@ -188,7 +188,7 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
         chidi.page.locator(".mc-live-you", has_text="the mentor").wait_for(timeout=WAIT)
         fac.page.get_by_label("Chidi").select_option("observer")
         chidi.page.get_by_text("Your checklist").wait_for(timeout=WAIT)
-        fac.page.screenshot(path=str(artifacts / "live-facilitator-lobby.png"), full_page=True)
+        fac.page.screenshot(path=str(artifacts / "live-facilitator-lobby.png"))
         assert serious_violations(fac.page, ".mc-live") == []
 
         press(fac, "Start the role-play")
@@ -207,7 +207,8 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
             fac.page.locator('.mc-live-count[data-voters="1"]').wait_for(timeout=WAIT)
             if steps == 1:
                 chidi.page.locator(".mc-live-checklist input[type=checkbox]").first.check()
-                aiko.page.screenshot(path=str(artifacts / "live-mentor-voting.png"), full_page=True)
+                aiko.page.locator(".mc-live-choice").first.scroll_into_view_if_needed()
+                aiko.page.screenshot(path=str(artifacts / "live-mentor-voting.png"))
                 assert serious_violations(aiko.page, ".mc-live") == []
             press(fac, "Close votes")
             press(fac, "Reveal results")
@@ -215,7 +216,7 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
                 person.page.locator(".mc-live-reveal").wait_for(timeout=WAIT)
             if steps == 1:
                 assert "Room's choice" in chidi.page.locator(".mc-live-reveal").inner_text()
-                fac.page.screenshot(path=str(artifacts / "live-facilitator-reveal.png"), full_page=True)
+                fac.page.locator(".mc-live-reveal").screenshot(path=str(artifacts / "live-facilitator-reveal.png"))
             press(fac, "Next step")
             fac.page.wait_for_function("() => !['reveal'].includes(document.querySelector('.mc-live-phase').dataset.phase)",
                                        timeout=WAIT)
@@ -226,8 +227,9 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
             assert "Points per competency" in text and "To talk about" in text
         deb = fac.page.locator(".mc-live-debrief").inner_text()
         assert "Observers' checklist" in deb and "Chidi" in deb and f"of {steps} steps took the strongest option" in deb
-        chidi.page.screenshot(path=str(artifacts / "live-observer-debrief.png"), full_page=True)
-        fac.page.screenshot(path=str(artifacts / "live-facilitator-debrief.png"), full_page=True)
+        # Voilà scrolls an inner container, so whole-page shots stop at the viewport: shoot the parts
+        chidi.page.locator(".mc-live-checklist").screenshot(path=str(artifacts / "live-observer-checklist.png"))
+        fac.page.locator(".mc-live-debrief").screenshot(path=str(artifacts / "live-facilitator-debrief.png"))
         assert serious_violations(chidi.page, ".mc-live") == []
 
         # export: every vote is in votes.csv
@@ -293,7 +295,7 @@ def test_live_room_escapes_hostile_display_name(chromium, live_server, artifacts
         assert hostile in mallory.page.locator(".mc-live-you").inner_text()
         assert fac.page.get_by_label(hostile).count() == 1  # the role menu is labelled with the name, as text
         assert hostile in fac.page.locator(".mc-live-muted", has_text="Voted:").inner_text()
-        fac.page.screenshot(path=str(artifacts / "live-hostile-name.png"), full_page=True)
+        fac.page.locator(".mc-live-section", has_text="Participants (1 of").screenshot(path=str(artifacts / "live-hostile-name.png"))
         assert fac.dialogs == [] and mallory.dialogs == []
     finally:
         fac.close()

@@ -89,60 +89,75 @@ def _open(served, scheme: str = "light"):
     return context, page
 
 
+@pytest.fixture(scope="module")
+def light_page(served):
+    """One page load shared by the scan and the keyboard test (a load runs the notebook in a new kernel,
+    the slowest step here)."""
+    context, page = _open(served)
+    yield page
+    context.close()
+
+
+def _serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> " + " | ".join(n["html"][:160] for n in v["nodes"][:3])
+            for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+def test_grading_browser_light_theme_has_no_serious_accessibility_violations(light_page):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    light_page.screenshot(path=str(ARTIFACTS / "grading-view-light-scan.png"), full_page=True)
+    assert _serious(light_page) == []
+
+
+def test_grading_browser_dark_theme_has_no_serious_accessibility_violations(served):
+    context, page = _open(served, "dark")
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "grading-view-dark-scan.png"), full_page=True)
+        serious = _serious(page)
+    finally:
+        context.close()
+    assert serious == []
+
+
 def _focused_group(page) -> str:
     return page.evaluate("() => document.activeElement.closest('fieldset')?.querySelector('legend')?.textContent")
 
 
-def test_grading_browser_keyboard_only_grading_saves_to_the_gradebook(served):
-    context, page = _open(served)
-    try:
-        criteria = ["Description and presence", "Emotions, their own and the other person's",
-                    "Analysis with course concepts", "Assumptions, power and position (cultural humility)",
-                    "Action plan"]
-        page.get_by_role("group", name=criteria[0]).first.get_by_role("radio").first.focus()
-        for k, name in enumerate(criteria):
-            assert _focused_group(page) == name
-            page.keyboard.press("ArrowDown")   # level 2
-            page.keyboard.press("ArrowDown")   # level 3: Reflection
-            if k < len(criteria) - 1:
-                page.keyboard.press("Tab")     # Tab leaves the radio group for the next one
-        first = page.get_by_role("group", name=criteria[4]).first
-        assert first.get_by_role("radio", name="3 Reflection: Specific").is_checked()
-        page.keyboard.press("Tab")   # "No answer" checkbox
-        page.keyboard.press("Tab")   # snippet list
-        page.keyboard.press("ArrowDown")  # choose the first snippet
-        page.keyboard.press("Tab")   # Insert snippet
-        page.keyboard.press("Enter")
-        page.get_by_test_id("grading-status").filter(has_text="Snippet added").wait_for()
-        page.keyboard.press("Tab")   # the comment
-        page.keyboard.type(" Keep going.")
-        page.keyboard.press("Tab")   # Save grade for answer 1
-        assert page.evaluate("() => document.activeElement.textContent.trim()") == "Save grade for answer 1"
-        page.keyboard.press("Enter")
-        page.get_by_test_id("grading-status").filter(has_text="Saved answer 1 for ana: 7.5 of 10 points").wait_for()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "grading-view-light.png"), full_page=True)
-    finally:
-        context.close()
+def test_grading_browser_keyboard_only_grading_saves_to_the_gradebook(served, light_page):
+    page = light_page
+    criteria = ["Description and presence", "Emotions, their own and the other person's",
+                "Analysis with course concepts", "Assumptions, power and position (cultural humility)",
+                "Action plan"]
+    page.get_by_role("group", name=criteria[0]).first.get_by_role("radio").first.focus()
+    for k, name in enumerate(criteria):
+        assert _focused_group(page) == name
+        page.keyboard.press("ArrowDown")   # level 2
+        page.keyboard.press("ArrowDown")   # level 3: Reflection
+        if k < len(criteria) - 1:
+            page.keyboard.press("Tab")     # Tab leaves the radio group for the next one
+    first = page.get_by_role("group", name=criteria[4]).first
+    assert first.get_by_role("radio", name="3 Reflection: Specific").is_checked()
+    page.keyboard.press("Tab")   # "No answer" checkbox
+    page.keyboard.press("Tab")   # snippet list
+    page.keyboard.press("ArrowDown")  # choose the first snippet
+    page.keyboard.press("Tab")   # Insert snippet
+    page.keyboard.press("Enter")
+    page.get_by_test_id("grading-status").filter(has_text="Snippet added").wait_for()
+    page.keyboard.press("Tab")   # the comment
+    page.keyboard.type(" Keep going.")
+    page.keyboard.press("Tab")   # Save grade for answer 1
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Save grade for answer 1"
+    page.keyboard.press("Enter")
+    page.get_by_test_id("grading-status").filter(has_text="Saved answer 1 for ana: 7.5 of 10 points").wait_for()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "grading-view-light.png"), full_page=True)
     course = served["course"]
     cell = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, "ana").answers["needs-and-boundaries"]
     assert cell.manual_score == 7.5
     assert cell.manual_comment.startswith("**Rubric: Reflective, 15 of 20**")
     assert cell.manual_comment.rstrip().endswith("Keep going.")
     assert "Thank you for writing about a real moment" in cell.manual_comment
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_grading_browser_view_has_no_serious_accessibility_violations(served, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
-    context, page = _open(served, scheme)
-    try:
-        results = Axe().run(page)
-        serious = [f"{v['id']} ({v['impact']}): {v['help']} -> " + " | ".join(n["html"][:160] for n in v["nodes"][:3])
-                   for v in results.response["violations"] if v["impact"] in SERIOUS]
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"grading-view-{scheme}-scan.png"), full_page=True)
-    finally:
-        context.close()
-    assert serious == []

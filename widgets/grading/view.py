@@ -189,8 +189,12 @@ class AnswerPanel:
         self.insert = w.Button(description="Insert snippet", tooltip="Add the chosen snippet to the comment",
                                layout=w.Layout(width="auto", flex="0 0 auto"))
         self.insert.on_click(self._insert)
+        # Synced when the field is left (Tab, or a click on Save), not per keystroke: ipywidgets buffers
+        # keystroke updates while earlier ones await the kernel, and a click overtakes that buffer, which
+        # saved comments without their last words when a trainer typed and pressed Save at once.
         self.comment = w.Textarea(placeholder="Comment for the mentor (appears under the rubric levels)",
-                                  description="Comment", layout=w.Layout(width="97%", height="6em"))
+                                  description="Comment", continuous_update=False,
+                                  layout=w.Layout(width="97%", height="6em"))
         self.comment.observe(self._changed, names="value")
         self.preview = w.HTML()
         self.save = w.Button(description=f"Save grade for answer {number}", button_style="primary",
@@ -308,7 +312,8 @@ class GradingView:
         self.checks = w.HTML()
         self.extra = w.HTML()
         self.flag_note = w.Textarea(placeholder="What the concern is, briefly (for the person who follows up)",
-                                    description="Concern", layout=w.Layout(width="97%", height="4em"))
+                                    description="Concern", continuous_update=False,
+                                    layout=w.Layout(width="97%", height="4em"))
         # Default style: white text on nbgrader's warning orange is below WCAG AA contrast.
         self.flag_button = w.Button(description="Record safeguarding concern", icon="flag",
                                     tooltip=session.rubric.safeguarding_help, layout=w.Layout(width="auto"))

@@ -9,6 +9,8 @@ browser remembers, for a page opened without one (see :meth:`Session.adopt`).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,18 @@ import traitlets
 from widgets.ui.session import Session
 
 HERE = Path(__file__).parent
+
+
+def after_reply(fn: Callable[[], None]) -> None:
+    """Run ``fn`` as soon as the kernel has finished the message it is handling (next turn of its event
+    loop, before any later message), or at once outside a kernel. A choice's feedback then leaves the
+    kernel before the disk is touched, and the save still comes before the next click is handled."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        fn()
+        return
+    loop.call_later(0.03, fn)
 
 
 class CourseWidget(anywidget.AnyWidget):

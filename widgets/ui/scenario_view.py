@@ -13,7 +13,7 @@ from typing import Any
 from widgets import engine
 from widgets.content.models import Scenario
 from widgets.progress import make_event, scenario_key
-from widgets.ui.base import CourseWidget
+from widgets.ui.base import CourseWidget, after_reply
 from widgets.ui.player_props import props_for
 from widgets.ui.session import Session
 
@@ -105,12 +105,12 @@ class ScenarioView(CourseWidget):
         self._save(make_event("scenario.position", scenario=self.key, history=list(self.state.history), **extra))
 
     def _save(self, event: dict[str, Any]) -> None:
-        import os as _os
-        if _os.environ.get("MC_NOSAVE"):
-            return
-        problem = self.session.record(event)
-        if problem:
-            self._render(error=problem)
+        def save() -> None:
+            problem = self.session.record(event)
+            if problem:
+                self._render(error=problem)
+
+        after_reply(save)
 
 
 __all__ = ["ScenarioView"]

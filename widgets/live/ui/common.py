@@ -4,6 +4,7 @@ widgets, and running a store call from a button without blocking the kernel."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -71,7 +72,17 @@ def spawn(bridge: PageBridge, action: Callable[[], Any], *, busy: tuple[W.Button
                 for b in busy:
                     b.disabled = False
 
-    task = asyncio.ensure_future(run())
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+        with contextlib.suppress(RuntimeError):
+            policy_loop = asyncio.get_event_loop_policy().get_event_loop()
+            loop = policy_loop if policy_loop.is_running() else None
+    if loop is None:  # no kernel loop (a script or a test without one): run it to the end now
+        asyncio.run(run())
+        return
+    task = loop.create_task(run())
     _PENDING.add(task)
     task.add_done_callback(_PENDING.discard)
 

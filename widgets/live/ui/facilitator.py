@@ -187,9 +187,15 @@ class FacilitatorApp:
             self.create_btn.disabled = self.resume_btn.disabled = True
             return
         self._load_course(course_root)
+        spawn(self.bridge, self._housekeeping)
         key = query(self.env).get(KEY, "")
         if key:
             self.resume(key)
+
+    async def _housekeeping(self) -> None:
+        """Delete expired rooms with their data whenever a facilitator's page opens (and at each new room)."""
+        if self.store is not None:
+            await call(self.store.expire)
 
     # ---- setup ------------------------------------------------------------------------------------
 
