@@ -13,8 +13,9 @@ vote first appears in its snapshot; then it closes the votes, reveals, and notes
 saw the reveal. Times come from CLOCK_MONOTONIC, which all processes on one Linux machine share.
 The floor, measured in the same run, is one participant voting alone.
 
-Run: python benchmarks/bench_live.py [--participants 40] [--rounds 5] [--backends sqlite postgres]
-Prints p50/p95/max latency and votes lost per backend, and writes benchmarks/results/live.json.
+Run: python benchmarks/bench_live.py [--participants 40] [--rounds 5] [--repeat 3] [--backends sqlite postgres]
+Prints p50/p95/max latency and votes lost for every run and for the median run per backend (this
+machine is shared: one run can catch a busy moment), and writes benchmarks/results/live.json.
 """
 
 from __future__ import annotations
@@ -203,15 +204,23 @@ def drop_schema(schema: str) -> None:
 
 def line(name: str, res: dict[str, Any]) -> str:
     v, r, w = res["vote_seen_ms"], res["reveal_seen_ms"], res["write_ms"]
-    return (f"{name:<26} vote seen p50 {v['p50']:7.1f}  p95 {v['p95']:7.1f}  max {v['max']:7.1f} ms | "
+    return (f"{name:<30} vote seen p50 {v['p50']:7.1f}  p95 {v['p95']:7.1f}  max {v['max']:7.1f} ms | "
             f"reveal seen p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f}  max {r['max']:6.1f} ms | "
             f"write max {w['max']:6.1f} ms | lost {res['lost']}")
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run whose worse p95 (vote or reveal) is the median: one busy moment on a shared machine
+    should not decide the verdict, and neither should one quiet one."""
+    ranked = sorted(runs, key=lambda r: max(r["vote_seen_ms"]["p95"], r["reveal_seen_ms"]["p95"]))
+    return ranked[(len(ranked) - 1) // 2]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per backend; the verdict uses the median run")
     parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
     args = parser.parse_args()
     load = os.getloadavg()
@@ -232,24 +241,32 @@ def main() -> None:
             if found is None:
                 continue
             url, schema = found
+        floors, fulls = [], []
         try:
-            floor = run(url, 1, args.rounds)
-            full = run(url, args.participants, args.rounds)
+            for k in range(max(1, args.repeat)):
+                floors.append(run(url, 1, args.rounds))
+                fulls.append(run(url, args.participants, args.rounds))
+                print(line(f"{backend} run {k + 1}: 1 participant", floors[-1]))
+                print(line(f"{backend} run {k + 1}: {args.participants}", fulls[-1]))
         finally:
             if schema:
                 drop_schema(schema)
+        floor, full = median_run(floors), median_run(fulls)
+        lost = sum(r["lost"] for r in fulls + floors)
+        errors = [e for r in fulls + floors for e in r["errors"]]
         ratio = full["vote_seen_ms"]["p95"] / floor["vote_seen_ms"]["p95"] if floor["vote_seen_ms"]["p95"] else None
-        passed = (full["lost"] == 0 and not full["errors"] and full["vote_seen_ms"]["p95"] <= BUDGET_MS
+        passed = (lost == 0 and not errors and full["vote_seen_ms"]["p95"] <= BUDGET_MS
                   and full["reveal_seen_ms"]["p95"] <= BUDGET_MS)
         ok &= passed
-        report["backends"][backend] = {"floor_one_participant": floor, "load": full,
+        report["backends"][backend] = {"median_floor_one_participant": floor, "median_load": full,
+                                       "runs": {"floor": floors, "load": fulls}, "lost_all_runs": lost,
                                        "p95_ratio_to_floor": round(ratio, 2) if ratio else None,
                                        "within_budget": passed}
-        print(line(f"{backend}: 1 participant", floor))
-        print(line(f"{backend}: {args.participants} participants", full))
-        print(f"{backend}: p95 vote latency {ratio:.1f}x the one-participant floor; "
+        print(line(f"{backend} median: 1", floor))
+        print(line(f"{backend} median: {args.participants}", full))
+        print(f"{backend}: p95 vote latency {ratio:.1f}x the one-participant floor; votes lost in all runs: {lost}; "
               f"{'within' if passed else 'OVER'} budget ({BUDGET_MS:.0f} ms p95, 0 lost)"
-              + (f"; errors: {full['errors'][:3]}" if full["errors"] else ""))
+              + (f"; errors: {errors[:3]}" if errors else ""))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "live.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS / 'live.json'}")

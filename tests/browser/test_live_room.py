@@ -295,7 +295,8 @@ def test_live_room_escapes_hostile_display_name(chromium, live_server, artifacts
         assert hostile in mallory.page.locator(".mc-live-you").inner_text()
         assert fac.page.get_by_label(hostile).count() == 1  # the role menu is labelled with the name, as text
         assert hostile in fac.page.locator(".mc-live-muted", has_text="Voted:").inner_text()
-        fac.page.locator(".mc-live-section", has_text="Participants (1 of").screenshot(path=str(artifacts / "live-hostile-name.png"))
+        seats = fac.page.locator(".mc-live-section", has_text="Participants (1 of")
+        seats.screenshot(path=str(artifacts / "live-hostile-name.png"))
         assert fac.dialogs == [] and mallory.dialogs == []
     finally:
         fac.close()

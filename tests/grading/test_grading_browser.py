@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -59,8 +60,10 @@ def served(tmp_path_factory):
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(url + "api", timeout=2)
+            urllib.request.urlopen(url + "voila/static/", timeout=2)
             break
+        except urllib.error.HTTPError:
+            break  # the server answered, even if not with this page
         except OSError:
             if proc.poll() is not None:
                 pytest.fail(f"voila exited: {(base / 'voila.log').read_text()}")

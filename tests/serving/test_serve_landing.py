@@ -118,3 +118,22 @@ def test_discover_finds_notebooks_and_live_apps(tmp_path: Path):
 def test_problem_html_escapes_its_message():
     html = problem_html("T<", "a <b>")
     assert "a &lt;b&gt;" in html and "<title>T&lt;</title>" in html
+
+
+def test_landing_links_the_before_and_after_self_assessment_pages_around_the_modules(tmp_path: Path):
+    modules_dir = tmp_path / "modules"
+    for path in ("01-first/module.ipynb", "00-before-you-begin/before-you-begin.ipynb",
+                 "99-your-growth/your-growth.ipynb"):
+        (modules_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (modules_dir / path).write_text("{}")
+    html = landing_html(course(M1), discover(course(M1), modules_dir))
+    parser = Links()
+    parser.feed(html)
+    hrefs = [href for href, _ in parser.links]
+    assert hrefs.index("voila/render/00-before-you-begin/before-you-begin.ipynb") < hrefs.index(
+        "voila/render/01-first/module.ipynb") < hrefs.index("voila/render/99-your-growth/your-growth.ipynb")
+
+
+def test_landing_leaves_out_self_assessment_pages_that_do_not_exist(tmp_path: Path):
+    html = landing_html(course(M1), discover(course(M1), tmp_path))
+    assert "before-you-begin" not in html and "your-growth" not in html

@@ -82,3 +82,16 @@ def test_player_props_strongest_path_is_recognised(sc):
 
 def test_player_props_signed_uses_a_real_minus_sign():
     assert (signed(2), signed(0), signed(-3)) == ("+2", "0", "−3")
+
+
+def test_player_props_each_choice_carries_the_entries_the_transcript_will_hold(sc):
+    """The page shows a choice's words and feedback at once, from these; are they exactly what follows?"""
+    for history in ((), ("curious",)):
+        st = engine.replay(sc, history)
+        before = props_for(sc, st, acknowledged=True)
+        for c in before["choices"]:
+            after = props_for(sc, engine.choose(sc, st, c["id"]).state, seq=1)
+            shown = len(before["transcript"])
+            assert after["transcript"][shown:shown + 2] == c["then"]
+            assert c["ends"] == (after["phase"] == "ended")
+            assert after["announce"].startswith(c["announce"])

@@ -163,7 +163,10 @@ def test_scenario_view_plays_every_valid_repo_scenario(tmp_path, monkeypatch, se
         while view.props["phase"] == "playing":
             ids = [c["id"] for c in view.props["choices"]]
             pick = path[steps] if steps < len(path) else rng.choice(ids)
+            shown = len(view.props["transcript"])
+            promised = next(c["then"] for c in view.props["choices"] if c["id"] == pick)
             view.choose(pick)
+            assert view.props["transcript"][shown:shown + 2] == promised, sc.id
             steps += 1
             assert view.props["transcript"][-1]["kind"] in ("line", "narration", "feedback"), sc.id
             assert steps <= len(sc.nodes), f"{sc.id} does not end"

@@ -43,7 +43,10 @@ _CSS = """
 .mc-grading .mc-muted { color: var(--jp-ui-font-color2, #4a4a4a); font-size: 0.92em; }
 .mc-grading .mc-problems li { margin-bottom: 0.2em; }
 .mc-grading .mc-preview { border: 1px dashed var(--jp-border-color1, #767676); padding: 0.3em 0.7em; }
-.mc-grading h3, .mc-grading h4 { margin: 0.5em 0 0.3em 0; }
+.mc-grading h2, .mc-grading h3, .mc-grading h4 { margin: 0.5em 0 0.3em 0; }
+.mc-grading h2 { font-size: 1.25em; }
+.mc-rubric summary { cursor: pointer; font-weight: 600; padding: 0.3em 0; }
+.mc-answer-column { position: sticky; top: 0; }
 </style>
 """
 
@@ -205,7 +208,8 @@ class AnswerPanel:
         snippets = w.HBox([self.snippet, self.insert], layout=w.Layout(width="100%"))
         right = w.VBox([*controls, self.no_answer, snippets, self.comment, self.preview, w.HBox([self.save]),
                         self.saved], layout=w.Layout(width="46%", padding="0 0 0 1em"))
-        left = w.VBox([self.answer_html], layout=w.Layout(width="54%"))
+        left = w.VBox([self.answer_html], layout=w.Layout(width="54%", align_self="flex-start"))
+        left.add_class("mc-answer-column")  # stays in view while the rubric beside it scrolls
         self.box = w.HBox([left, right], layout=w.Layout(width="100%", border_bottom="1px solid #767676",
                                                          padding="0 0 1em 0", margin="0 0 1em 0"))
         self.answer: AnswerView | None = None
@@ -321,11 +325,12 @@ class GradingView:
         self.flags_here = w.HTML()
         self.follow_up = w.HTML()
         guard = w.VBox([
-            w.HTML(f"<h3>{_e(session.rubric.safeguarding_label)}</h3>"
+            w.HTML(f"<h2>{_e(session.rubric.safeguarding_label)}</h2>"
                    f'<p class="mc-muted">{_e(session.rubric.safeguarding_help)}</p>'),
             self.flags_here, self.flag_note, w.HBox([self.flag_button])])
-        rubric_help = w.Accordion(children=[w.HTML(_markdown(rubric_markdown(session.rubric), escape=False))],
-                                  titles=("The rubric, and how levels become points",), selected_index=None)
+        # A native <details>: keyboard-operable, announced as expandable, styled by the theme.
+        rubric_help = w.HTML('<details class="mc-rubric"><summary>The rubric, and how levels become points</summary>'
+                             f"{_markdown(rubric_markdown(session.rubric), escape=False)}</details>")
         self.widget = w.VBox([
             w.HTML(_CSS + f'<div class="mc-grading"><p class="mc-muted">Grading as '
                    f"<strong>{_e(session.grader)}</strong>. Read each answer as a whole, choose one level per "
@@ -389,7 +394,7 @@ class GradingView:
             return
         items = "".join(f"<li><strong>{_e(f.student)}</strong>: {_e(f.note)} <span class='mc-muted'>(raised by "
                         f"{_e(f.raised_by)}, {_e(f.raised_at)})</span></li>" for f in flags)
-        self.follow_up.value = (f"<h3>Open safeguarding concerns ({len(flags)})</h3><ul>{items}</ul>"
+        self.follow_up.value = (f"<h2>Open safeguarding concerns ({len(flags)})</h2><ul>{items}</ul>"
                                 '<p class="mc-muted">Follow up and close them with: mentor-course grading flags '
                                 "--resolve ID</p>")
 
@@ -404,7 +409,7 @@ class GradingView:
         view = self.session.open(self.assignment.value, student)
         self.current = view
         items = "".join(f"<li>{_e(p.message)}</li>" for p in view.problems)
-        self.problems.value = (f'<div class="mc-problems"><h3>{_e(student)}: {_e(_STATUS_MARK.get(view.status))}</h3>'
+        self.problems.value = (f'<div class="mc-problems"><h2>{_e(student)}: {_e(_STATUS_MARK.get(view.status))}</h2>'
                                + (f"<ul>{items}</ul>" if items else "") + "</div>")
         while len(self.panels) < len(view.answers):
             self.panels.append(AnswerPanel(self, len(self.panels) + 1))

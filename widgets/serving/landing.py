@@ -37,19 +37,30 @@ LIVE_APPS: tuple[LiveApp, ...] = (
 )
 
 
+#: The self-assessment pages around the modules (issue 9): taken before module 1 and after the last.
+BEFORE_PAGE = LiveApp("00-before-you-begin/before-you-begin.ipynb", "Before you begin",
+                      "Rate your own mentoring skills before module 1 (about 10 minutes).")
+AFTER_PAGE = LiveApp("99-your-growth/your-growth.ipynb", "Your growth",
+                     "After the last module: rate your skills again and see how they changed.")
+
+
 @dataclass(frozen=True)
 class Availability:
     """What exists on disk: module ids that have a notebook, and the live apps that exist."""
 
     modules: frozenset[str]
     live_apps: tuple[LiveApp, ...]
+    before: tuple[LiveApp, ...] = ()
+    after: tuple[LiveApp, ...] = ()
 
 
 def discover(course: Course, modules_dir: Path) -> Availability:
     """Look on disk for each module's notebook and for the live apps."""
     have = frozenset(m.id for m in course.modules if (modules_dir / m.id / MODULE_NOTEBOOK).is_file())
     live = tuple(app for app in LIVE_APPS if (modules_dir / app.path).is_file())
-    return Availability(have, live)
+    before = tuple(p for p in (BEFORE_PAGE,) if (modules_dir / p.path).is_file())
+    after = tuple(p for p in (AFTER_PAGE,) if (modules_dir / p.path).is_file())
+    return Availability(have, live, before, after)
 
 
 def notebook_href(path: str, prefix: str) -> str:
@@ -89,7 +100,8 @@ def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str) -> st
     )
 
 
-def _live_section(apps: Iterable[LiveApp], prefix: str) -> str:
+def _live_section(apps: Iterable[LiveApp], prefix: str, *, slug: str = "live",
+                  heading: str = "Live role-plays") -> str:
     items = "".join(
         f'<li><h3><a href="{escape(notebook_href(app.path, prefix))}">{escape(app.title)}</a></h3>'
         f'<p class="description">{escape(app.description)}</p></li>'
@@ -98,7 +110,7 @@ def _live_section(apps: Iterable[LiveApp], prefix: str) -> str:
     if not items:
         return ""
     return (
-        '<section aria-labelledby="live-heading"><h2 id="live-heading">Live role-plays</h2>'
+        f'<section aria-labelledby="{slug}-heading"><h2 id="{slug}-heading">{heading}</h2>'
         f'<ul class="live">{items}</ul></section>'
     )
 
@@ -145,10 +157,12 @@ def landing_html(course: Course, available: Availability, *, prefix: str = "voil
     total = sum(m.minutes for m in course.modules)
     summary = f"<p>{escape(course.summary)}</p>" if course.summary else ""
     body = (
+        f"{_live_section(available.before, prefix, slug='before', heading='Before you begin')}"
         f'<section aria-labelledby="modules-heading"><h2 id="modules-heading">Modules</h2>'
         f"<p>{len(course.modules)} modules, {_duration(total)} in all. "
         "Take them in order.</p>"
         f'<ol class="modules">{modules}</ol></section>'
+        f"{_live_section(available.after, prefix, slug='after', heading='After the modules')}"
         f"{_live_section(available.live_apps, prefix)}"
     )
     if not standalone:

@@ -118,7 +118,9 @@ def start(command: Sequence[str], log: Path, *, cwd: Path | None = None, env: di
 def serve(course_dir: Path, data_dir: Path, log: Path, *options: str) -> ServeProcess:
     """Start `mentor-course serve` on a free port of 127.0.0.1 over ``course_dir``."""
     # The course to serve is the one named here, not one an outer MENTOR_COURSE_ROOT points at.
-    env = {k: v for k, v in os.environ.items() if k != "MENTOR_COURSE_ROOT"}
+    # A served course keeps each learner's work in its own data folder: never inherit a single
+    # progress file or another course root from the caller (the test suite sets both).
+    env = {k: v for k, v in os.environ.items() if k not in ("MENTOR_COURSE_ROOT", "MENTOR_COURSE_PROGRESS")}
     command = [sys.executable, "-m", "widgets.cli", "serve", "--port", "0", "--course-dir", str(course_dir),
                "--data-dir", str(data_dir), *options]
     return start(command, log, cwd=course_dir, env=env)

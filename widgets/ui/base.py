@@ -31,7 +31,7 @@ def after_reply(fn: Callable[[], None]) -> None:
     except RuntimeError:
         fn()
         return
-    loop.call_later(0.03, fn)
+    loop.call_soon(fn)
 
 
 class CourseWidget(anywidget.AnyWidget):

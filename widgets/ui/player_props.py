@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from widgets import engine
-from widgets.content.models import NARRATOR, Scenario
+from widgets.content.models import NARRATOR, Choice, Scenario
 from widgets.ui.text import block, inline, plain
 
 #: Quality in words and a symbol, never by colour alone.
@@ -54,30 +54,56 @@ def html_name(name: str) -> str:
     return inline(name).replace("<em>", "").replace("</em>", "")
 
 
+def _mentor_item(k: int, step: int, choice: Choice) -> dict[str, Any]:
+    return {"k": k, "kind": "mentor", "html": inline(choice.text), "step": step, "name": "You"}
+
+
+def _feedback_item(k: int, step: int, choice: Choice, titles: Mapping[str, str]) -> dict[str, Any]:
+    return {"k": k, "kind": "feedback", "html": inline(choice.feedback),
+            **QUALITY.get(choice.quality, {"label": choice.quality, "icon": "•"}),
+            "quality": choice.quality, "step": step, "deltas": deltas(choice.scores, titles)}
+
+
 def _transcript(sc: Scenario, st: engine.PlayState, titles: Mapping[str, str]) -> list[dict[str, Any]]:
     entries = engine.transcript(sc, st, with_feedback=True)
     out: list[dict[str, Any]] = []
     step = 0
     for k, e in enumerate(entries):
-        item: dict[str, Any] = {"k": k, "kind": e.kind, "html": inline(e.text)}
-        if e.kind == "line":
-            item["kind"] = "narration" if e.speaker == NARRATOR else "line"
-            item["name"] = html_name(e.name)
-            item["speaker"] = e.speaker
-        elif e.kind == "mentor":
+        choice = sc.choice(e.choice_id) if e.choice_id else None
+        if e.kind == "mentor" and choice is not None:
             step += 1
-            item["step"] = step
-            item["name"] = "You"
-        elif e.kind == "feedback":
-            choice = sc.choice(e.choice_id)
-            item.update(QUALITY.get(e.quality, {"label": e.quality, "icon": "•"}))
-            item["quality"] = e.quality
-            item["step"] = step
-            item["deltas"] = deltas(choice.scores if choice else {}, titles)
-        out.append(item)
+            out.append(_mentor_item(k, step, choice))
+        elif e.kind == "feedback" and choice is not None:
+            out.append(_feedback_item(k, step, choice, titles))
+        else:
+            item = {"k": k, "kind": "narration" if e.speaker == NARRATOR else "line", "html": inline(e.text),
+                    "name": html_name(e.name), "speaker": e.speaker}
+            # a second line in a row from one speaker: the page names them once (visually)
+            item["cont"] = bool(out) and out[-1]["kind"] == "line" == item["kind"] and out[-1]["speaker"] == e.speaker
+            out.append(item)
     feedbacks = [i for i in out if i["kind"] == "feedback"]
     if feedbacks:
         feedbacks[-1]["latest"] = True
+    return out
+
+
+def _choice_words(choice: Choice, titles: Mapping[str, str]) -> str:
+    quality = QUALITY.get(choice.quality, {"label": choice.quality})["label"]
+    return f"{quality}. {_deltas_words(deltas(choice.scores, titles))}. Feedback: {plain(choice.feedback)}"
+
+
+def _choices(sc: Scenario, st: engine.PlayState, titles: Mapping[str, str], shown: int) -> list[dict[str, Any]]:
+    """The options, each with what the page can show the moment it is chosen: the mentor's words and
+    the feedback exactly as the transcript will hold them (entries ``shown`` and ``shown + 1``), and
+    their announcement. The kernel still decides where the conversation goes; its update follows."""
+    step = len(st.history) + 1
+    out = []
+    for n, c in enumerate(engine.available_choices(sc, st), 1):
+        fb = _feedback_item(shown + 1, step, c, titles)
+        fb["latest"] = True
+        ends = engine.is_ended(sc, engine.choose(sc, st, c.id).state)
+        out.append({"id": c.id, "n": n, "html": inline(c.text), "ends": ends,
+                    "then": [_mentor_item(shown, step, c), fb], "announce": _choice_words(c, titles)})
     return out
 
 
@@ -123,8 +149,7 @@ def announcement(sc: Scenario, st: engine.PlayState, titles: Mapping[str, str]) 
     choice = sc.choice(st.history[-1])
     if choice is None:
         return ""
-    quality = QUALITY.get(choice.quality, {"label": choice.quality})["label"]
-    words = f"{quality}. {_deltas_words(deltas(choice.scores, titles))}. Feedback: {plain(choice.feedback)}"
+    words = _choice_words(choice, titles)
     end = engine.ending(sc, st)
     if end is not None:
         words += f" The conversation has ended: {plain(end.title)}."
@@ -171,8 +196,7 @@ def props_for(sc: Scenario, st: engine.PlayState, *, acknowledged: bool = False,
     if ended:
         out["ending"] = _ending(sc, st, titles)
     else:
-        out["choices"] = [{"id": c.id, "n": n, "html": inline(c.text)}
-                          for n, c in enumerate(engine.available_choices(sc, st), 1)]
+        out["choices"] = _choices(sc, st, titles, len(out["transcript"]))
     return out
 
 

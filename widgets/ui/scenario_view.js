@@ -32,8 +32,8 @@ function transcriptItem(entry, ids) {
       h("p", { className: "mc-sr-only", text: "Narration:" }), h("p", { html: entry.html }));
   }
   if (entry.kind === "line") {
-    return h("li", { className: "mc-entry mc-line", "data-k": entry.k },
-      h("p", { className: "mc-speaker", html: entry.name }),
+    return h("li", { className: entry.cont ? "mc-entry mc-line mc-cont" : "mc-entry mc-line", "data-k": entry.k },
+      h("p", { className: entry.cont ? "mc-speaker mc-sr-only" : "mc-speaker", html: entry.name }),
       h("div", { className: "mc-bubble", html: entry.html }));
   }
   if (entry.kind === "mentor") {
@@ -123,6 +123,8 @@ function render({ model, el }) {
   let list = null;
   let waiting = null;
   let ids = {};
+  // A choice shown before the kernel's reply (see showAtOnce): which step, and whether focus moved.
+  let early = null;
 
   const send = (msg) => {
     root.setAttribute("aria-busy", "true");
@@ -134,6 +136,10 @@ function render({ model, el }) {
       root.querySelectorAll("button").forEach((b) => b.removeAttribute("aria-disabled"));
     }, 8000);
     model.send(msg);
+  };
+  const say = (words) => {
+    live.textContent = "";
+    setTimeout(() => { live.textContent = words; }, 60);
   };
   const guarded = (fn) => (event) => {
     if (event.currentTarget.getAttribute("aria-disabled") === "true") return;
@@ -185,7 +191,10 @@ function render({ model, el }) {
       h("ul", { className: "mc-choice-list" }, p.choices.map((c) =>
         h("li", {}, h("button", { type: "button", className: "mc-choice", "data-choice": c.id,
           "data-testid": `choice-${c.id}`, html: c.html,
-          onclick: guarded(() => send({ action: "choose", choice: c.id, at: p.at })) })))),
+          onclick: guarded(() => {
+            send({ action: "choose", choice: c.id, at: p.at });
+            showAtOnce(p, c);
+          }) })))),
       p.at > 0 ? h("p", { className: "mc-restart" },
         h("button", { type: "button", className: "mc-button mc-quiet", "data-testid": "start-over",
           onclick: guarded(() => send({ action: "restart" })), text: "Start this scenario again" })) : null);
@@ -208,16 +217,36 @@ function render({ model, el }) {
       ids.start = body.querySelector(".mc-conv-title");
     }
     // the transcript only grows within a run: add the new entries, keep the old ones in place
-    list.querySelectorAll(".mc-feedback[tabindex]").forEach((n) => n.removeAttribute("tabindex"));
+    const latestK = p.transcript.filter((e) => e.latest).map((e) => String(e.k))[0];
+    // (only older feedback loses its tabindex: taking it from the focused one would drop the focus)
+    list.querySelectorAll(".mc-feedback[tabindex]").forEach((n) => {
+      if (n.dataset.k !== latestK) n.removeAttribute("tabindex");
+    });
     for (const entry of p.transcript.slice(shown.count)) list.append(transcriptItem(entry, ids));
-    if (!ids.latestFeedback) {
-      const latestK = p.transcript.filter((e) => e.latest).map((e) => e.k)[0];
-      if (latestK !== undefined) ids.latestFeedback = list.querySelector(`[data-k="${latestK}"]`);
-    }
+    if (!ids.latestFeedback && latestK !== undefined) ids.latestFeedback = list.querySelector(`[data-k="${latestK}"]`);
     if (ids.latestFeedback) ids.latestFeedback.setAttribute("tabindex", "-1");
     shown = { history: p.history.slice(), phase: p.phase, count: p.transcript.length };
     const after = body.querySelector(".mc-after");
     after.replaceChildren(p.phase === "ended" ? endingSection(p.ending, send, ids) : choicesBlock(p));
+  }
+
+  // The mentor's words and the feedback of a choice do not depend on where the conversation goes, and
+  // the kernel sent them with the options (exactly as its transcript will hold them): show them at
+  // once, move focus and announce. The kernel's reply then adds what follows; if it disagrees (a stale
+  // page), the transcript is rebuilt from the reply.
+  function showAtOnce(p, c) {
+    if (!list || shown.count !== c.then[0].k) return;
+    list.querySelectorAll(".mc-feedback[tabindex]").forEach((n) => n.removeAttribute("tabindex"));
+    const made = {};
+    for (const entry of c.then) list.append(transcriptItem(entry, made));
+    shown = { history: [...p.history, c.id], phase: p.phase, count: shown.count + c.then.length };
+    ids.latestFeedback = made.latestFeedback;
+    if (ids.latestFeedback) ids.latestFeedback.setAttribute("tabindex", "-1");
+    early = { at: p.at + 1, focused: !c.ends };
+    if (!c.ends) {  // an ending moves focus to itself when the reply comes
+      moveFocus("feedback");
+      say(c.announce);
+    }
   }
 
   function moveFocus(target) {
@@ -237,12 +266,11 @@ function render({ model, el }) {
     renderNotices(p);
     if (p.phase === "warning") renderWarning(p);
     else renderPlay(p);
-    if (lastSeq !== null && p.seq > lastSeq) {
+    const alreadyShown = early && early.focused && p.focus === "feedback" && p.at === early.at;
+    early = null;
+    if (lastSeq !== null && p.seq > lastSeq && !alreadyShown) {
       moveFocus(p.focus);
-      if (p.announce) {
-        live.textContent = "";
-        setTimeout(() => { live.textContent = p.announce; }, 60);
-      }
+      if (p.announce) say(p.announce);
     }
     lastSeq = p.seq;
   }

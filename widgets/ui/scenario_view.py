@@ -89,11 +89,14 @@ class ScenarioView(CourseWidget):
         self.handle({"action": "choose", "choice": choice_id, "at": len(self.state.history)})
 
     def _choose(self, choice_id: str, at: Any) -> None:
-        if at is not None and at != len(self.state.history):
-            return  # a second click that arrived after the first had moved on
         try:
+            if at is not None and at != len(self.state.history):
+                raise engine.InvalidChoice("a click from a page that had not seen the last step")
             step = engine.choose(self.scenario, self.state, choice_id)
         except engine.InvalidChoice:
+            # The page may already show this choice (it shows a choice at once): send the truth back.
+            self.seq += 1
+            self._render()
             return
         self.state = step.state
         self.seq += 1

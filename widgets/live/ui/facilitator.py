@@ -68,7 +68,7 @@ class SeatRow:
         self.role = W.Dropdown(options=roles, value=seat.role, description=seat.name,
                                style={"description_width": "12rem"}, layout=W.Layout(width="24rem"))
         self.role.observe(self._changed, names="value")
-        self.state = W.Label("")
+        self.state = W.Label("", layout=W.Layout(width="10rem"))
         self.remove = W.Button(description="Remove", tooltip=f"Remove {seat.name} from the room",
                                layout=W.Layout(width="8rem"))
         self.remove.on_click(lambda _: app.kick(self.seat_id))

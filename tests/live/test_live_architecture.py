@@ -1,0 +1,37 @@
+"""Does the live rooms' core stay pure: no ipywidgets, Jupyter or Voilà outside ``widgets/live/ui``?"""
+
+from __future__ import annotations
+
+import ast
+
+from tests.conftest import REPO
+
+LIVE = REPO / "widgets" / "live"
+FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "jupyter_server", "nbgrader", "matplotlib",
+             "widgets.ui", "widgets.live.ui", "widgets.cli", "click")
+
+
+def _imports(path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_live_architecture_core_imports_no_views():
+    core = [p for p in LIVE.glob("*.py") if p.name != "cli.py"]
+    assert {p.name for p in core} >= {"room.py", "store.py", "db.py", "codes.py", "debrief.py", "migrations.py"}
+    offenders = {p.name: sorted(n for n in _imports(p) if n == "click" or any(n == f or n.startswith(f + ".")
+                                                                               for f in FORBIDDEN))
+                 for p in core}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_live_architecture_views_do_not_talk_sql():
+    for path in (LIVE / "ui").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "sqlite3" not in _imports(path) and "psycopg" not in _imports(path), path.name
+        assert "SELECT " not in text and "INSERT " not in text, path.name
