@@ -160,6 +160,7 @@ def test_player_keyboard_progress_resumes_after_reload(browser, server):
 
     again = open_page(browser, server, query="?" + url.split("?", 1)[1])
     player = again.locator("[data-testid=player]")
+    player.locator("[data-testid=feedback]").wait_for()  # the page asks its kernel for this learner's state
     assert player.locator("[data-testid=feedback]").count() == 1
     assert "Strong response" in player.inner_text() and player.locator("[data-choice=reflect]").count() == 1
     assert (server.data / "progress" / f"{learner}.json").is_file()
@@ -188,6 +189,7 @@ def test_player_keyboard_selfcheck_and_drafts(browser, server):
     query = "?" + page.url.split("?", 1)[1]
     page.close()
     again = open_page(browser, server, query=query)
+    again.wait_for_function("document.querySelector('[data-testid=draft-own-slip]').value !== ''")
     assert again.locator("[data-testid=draft-own-slip]").input_value() == "I asked a colleague where she was really from."
     assert "1 of 2 prompts drafted" in again.locator("[data-testid=module-header]").inner_text()
     again.close()

@@ -229,7 +229,8 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
     """Validate files and folders (default: the whole course) and cross-check them as a course."""
     _load_plugins()
     root = root or find_root()
-    targets = [Path(p) for p in paths] if paths else ([root / "modules"] if root else [])
+    default = [root / "modules", root / "course" / "rubrics"] if root else []
+    targets = [Path(p) for p in paths] if paths else [p for p in default if p.exists()]
     out = CourseContent()
     if not targets:
         out.errors.append(ContentError(COURSE_FILE, 0, 0, "file.missing",

@@ -73,7 +73,8 @@ class CourseWidget(anywidget.AnyWidget):
             return
         try:
             if content.get("action") == "hello":
-                self.session.wait_until_ready()
+                # a short wait: the learner normally arrives with the page; never hold the kernel long
+                self.session.wait_until_ready(timeout=5)
                 remembered = content.get("learner")
                 if isinstance(remembered, str) and remembered:
                     self.session.adopt(remembered)
