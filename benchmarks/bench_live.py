@@ -69,7 +69,7 @@ class Follower:
         return None
 
 
-def participant(url: str, code: str, index: int, rounds: int, ready, results) -> None:
+def participant(url: str, code: str, index: int, rounds: int, ready, results, saw_reveal) -> None:
     """Join, then at every round vote as soon as votes open, and note when the reveal arrives."""
     out: dict[str, Any] = {"index": index, "votes": [], "reveals": [], "error": ""}
     seated = False
@@ -100,6 +100,7 @@ def participant(url: str, code: str, index: int, rounds: int, ready, results) ->
                     voted.add(rs.vote_round)
                 if rs.phase == room.REVEAL and rs.vote_round - 1 not in revealed:
                     out["reveals"].append((rs.vote_round - 1, now()))
+                    saw_reveal.put(rs.vote_round - 1)
                     revealed.add(rs.vote_round - 1)
     except Exception as exc:
         out["error"] = f"{type(exc).__name__}: {exc}"
@@ -127,8 +128,8 @@ def run(url: str, participants: int, rounds: int) -> dict[str, Any]:
     payload = scenario_payload(SCENARIO)
     with RoomStore(url) as st:
         new = st.create_room(payload, capacity=max(participants, 1))
-    ready, results = ctx.Queue(), ctx.Queue()
-    procs = [ctx.Process(target=participant, args=(url, new.code, i, rounds, ready, results), daemon=True)
+    ready, results, saw_reveal = ctx.Queue(), ctx.Queue(), ctx.Queue()
+    procs = [ctx.Process(target=participant, args=(url, new.code, i, rounds, ready, results, saw_reveal), daemon=True)
              for i in range(participants)]
     for p in procs:
         p.start()
@@ -157,7 +158,8 @@ def run(url: str, participants: int, rounds: int) -> dict[str, Any]:
                 st.close_votes(new.key)
                 reveal_at[r] = now()
                 st.reveal(new.key, None)
-                time.sleep(0.3)  # let everyone see the results, as a room would
+                for _ in procs:  # a facilitator moves on once everyone has seen the results
+                    saw_reveal.get(timeout=120)
                 st.advance(new.key)
             outs = [results.get(timeout=120) for _ in procs]
             with st.db.read() as tx:

@@ -90,6 +90,7 @@ CHOICE_CLICKS = "async ({ n, gapMs, index }) => {" + UNTIL + """
   const ready = () => root.querySelector('button[data-testid^="choice-"]:not([aria-disabled="true"])');
   const times = [];
   for (let i = 0; i < n; i++) {
+    await until(root, () => ready() || root.querySelector('[data-testid=continue], [data-testid=play-again]'));
     if (!ready()) {  // the content note, or an ending: start (again), untimed
       root.querySelector('[data-testid=continue], [data-testid=play-again]').click();
       await until(root, ready);

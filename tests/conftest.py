@@ -101,3 +101,21 @@ def write_scenario(course_root: Path):
         return path
 
     return write
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run browser tests last (stable order otherwise): Playwright's sync API keeps an event loop running
+    in the main thread while its browser is open, and tests that call ``asyncio.run`` (or notebooks run
+    by nbval) cannot run beside it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# The shared browser fixtures, defined once for every test area (see tests/browser/fixtures.py).
+from tests.browser.fixtures import (  # noqa: E402, F401
+    browser,
+    console_errors,
+    page,
+    screenshot,
+    served_course,
+    served_course_process,
+)

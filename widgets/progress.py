@@ -120,6 +120,8 @@ def problems(doc: Any) -> list[str]:
                 isinstance(d, dict) and isinstance(d.get("text"), str) and isinstance(d.get("rev", 0), int)
                 for d in drafts.values()):
             out.append(f"drafts[{module!r}] should map prompt ids to drafts (text, rev)")
+    for section in _sections():
+        out += section.problems(doc)
     return out
 
 
@@ -164,10 +166,49 @@ def dumps(doc: Doc) -> str:
 EVENT_TYPES = ("scenario.acknowledge", "scenario.position", "selfcheck.answer", "draft.save", "learner.name")
 
 
+@dataclass(frozen=True)
+class Section:
+    """A top-level part of the document that another pure module owns (``widgets.outcomes.records``
+    keeps self-assessment answers in ``assessments``): the event types it handles, how one applies (to a
+    copy, returning it), how an imported section merges into ours, and what is wrong with one on disk."""
+
+    name: str
+    events: tuple[str, ...]
+    apply: Callable[[Doc, Mapping[str, Any]], Doc]
+    merge: Callable[[Any, Any], Any]
+    problems: Callable[[Doc], list[str]]
+
+
+SECTIONS: dict[str, Section] = {}
+#: Modules that register a section when imported (pure, like the loader's plugins).
+SECTION_PLUGINS = ("widgets.outcomes.records",)
+
+
+def register_section(section: Section) -> None:
+    SECTIONS[section.name] = section
+
+
+def _sections() -> list[Section]:
+    from importlib import import_module
+
+    for name in SECTION_PLUGINS:
+        try:
+            import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not name.startswith(exc.name):
+                raise
+    return list(SECTIONS.values())
+
+
+def _section_for(kind: str) -> Section | None:
+    return next((s for s in _sections() if kind in s.events), None)
+
+
 def make_event(type_: str, *, at: str | None = None, **payload: Any) -> dict[str, Any]:
     """An event with a unique id and a timestamp; see :func:`apply_event` for each type's payload."""
-    if type_ not in EVENT_TYPES:
-        raise ProgressError(f"unknown progress event type {type_!r} (known: {', '.join(EVENT_TYPES)})")
+    if type_ not in EVENT_TYPES and _section_for(type_) is None:
+        known = [*EVENT_TYPES, *(e for s in _sections() for e in s.events)]
+        raise ProgressError(f"unknown progress event type {type_!r} (known: {', '.join(known)})")
     return {"type": type_, "id": new_event_id(), "at": at or utcnow(), **payload}
 
 
@@ -186,8 +227,11 @@ def apply_event(doc: Doc, event: Mapping[str, Any]) -> Doc:
     ``base_rev``, that text is kept in the draft's ``kept`` list rather than overwritten.
     ``learner.name`` {name}: a name the mentor chose to add (empty to remove it).
     """
-    doc = copy.deepcopy(doc)
     kind, at = event["type"], event["at"]
+    section = None if kind in EVENT_TYPES else _section_for(kind)
+    if section is not None:
+        return section.apply(doc, event)
+    doc = copy.deepcopy(doc)
     if kind == "scenario.acknowledge":
         sc = _scenario(doc, event["scenario"])
         sc["acknowledged"] = True
@@ -308,6 +352,9 @@ def merge(ours: Doc, theirs: Doc) -> tuple[Doc, MergeReport]:
             mine[pid] = {"text": newer["text"], "at": newer.get("at", ""),
                          "rev": max(int(current.get("rev", 0)), int(draft.get("rev", 0))) + 1,
                          "kept": kept[-MAX_KEPT_DRAFTS:]}
+    for section in _sections():
+        if section.name in theirs:
+            out[section.name] = section.merge(out.get(section.name), theirs[section.name])
     if not out.get("name") and theirs.get("name"):
         out["name"] = theirs["name"]
     out["updated"] = max(out.get("updated", ""), theirs.get("updated", ""))
@@ -481,6 +528,7 @@ __all__ = [
     "ProgressFile",
     "ProgressInvalid",
     "ProgressTooNew",
+    "Section",
     "apply_event",
     "atomic_write",
     "check_version",
@@ -491,5 +539,6 @@ __all__ = [
     "new_progress",
     "parse",
     "problems",
+    "register_section",
     "scenario_key",
 ]

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
-from widgets.serving import process
 
 CHROMIUM = os.environ.get("MENTOR_COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -47,65 +45,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(INSTALL_HINT.format(path=CHROMIUM))
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(30_000)
-    context.set_default_navigation_timeout(LOAD_TIMEOUT_MS)
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
-@pytest.fixture
-def console_errors(page) -> list[str]:
-    """Console errors and uncaught exceptions of ``page`` (registered before the test navigates)."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-    return errors
 
 
-@pytest.fixture(scope="session")
-def served_course_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[process.ServeProcess]:
-    tmp = tmp_path_factory.mktemp("served-course")
-    served = process.serve(REPO, tmp / "data", tmp / "serve.log")
-    yield served
-    served.stop()
 
 
-@pytest.fixture(scope="session")
-def served_course(served_course_process: process.ServeProcess) -> str:
-    return served_course_process.url
 
 
-@pytest.fixture
-def screenshot():
-    """``screenshot(page_or_locator, name)``: a PNG at test-artifacts/browser/<name>.png (the full page, or
-    just the element a locator finds); returns its path."""
-
-    def take(target, name: str) -> Path:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / (re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") + ".png")
-        if hasattr(target, "goto"):
-            target.screenshot(path=str(path), full_page=True)
-        else:
-            target.screenshot(path=str(path))
-        return path
-
-    return take
 
 
 def modules_with_notebooks() -> list[str]:

@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, browser):
     """course/grading.ipynb in Voilà over a course copy with one autograded submission."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}: apt-get install -y chromium")
@@ -68,12 +68,7 @@ def served(tmp_path_factory):
             if proc.poll() is not None:
                 pytest.fail(f"voila exited: {(base / 'voila.log').read_text()}")
             time.sleep(0.3)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield {"url": url, "course": course, "browser": browser}
-        browser.close()
+    yield {"url": url, "course": course, "browser": browser}
     proc.terminate()
     try:
         proc.wait(timeout=15)

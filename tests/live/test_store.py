@@ -229,3 +229,26 @@ def test_store_migrations_are_recorded_and_a_newer_database_is_refused(store_url
 
     with pytest.raises(StoreTooNew, match="Upgrade the package"):
         RoomStore(store_url)
+
+
+@pytest.mark.postgres
+def test_store_postgres_one_statement_vote_rechecks_what_it_read(pg_url, payload):
+    """If the room moves between the vote's check and its write, is the write refused (and redone)?"""
+    with RoomStore(pg_url) as st:
+        new, (ann,) = started(st, payload, "Ann")
+        stale = st._seat_and_room  # what the check read before the facilitator moved on
+
+        def read_before_the_close(tx, token, *, lock):
+            seat, rs = stale(tx, token, lock=lock)
+            return seat, room.RoomState(**{**rs.__dict__, "phase": room.VOTING})
+
+        st.close_votes(new.key)
+        st._seat_and_room = read_before_the_close
+        assert st._vote_in_one_statement(ann.token, "validate", st.clock()) is None
+        st._seat_and_room = stale
+        with pytest.raises(NotAllowed, match="not open"):
+            st.vote(ann.token, "validate")  # the locked path gives the exact reason
+        assert st.snapshot(new.room_id).votes == ()
+        st.open_votes(new.key)
+        assert st._vote_in_one_statement(ann.token, "validate", st.clock()) is not None
+        assert [v.choice_id for v in st.snapshot(new.room_id).votes] == ["validate"]

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 # The browser fixtures (Chromium, `mentor-course serve`, screenshots) for tests/outcomes/test_browser.py.
-from tests.browser.conftest import browser, page, screenshot, served_course, served_course_process  # noqa: F401
 from widgets import progress
 from widgets.outcomes import records
 

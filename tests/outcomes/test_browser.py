@@ -4,7 +4,6 @@ and does the "Your growth" page show and download their report? Both pages pass 
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -31,11 +30,8 @@ def serious_violations(page) -> list[str]:
 
 
 def _progress_file(served_course_process, since: float) -> Path:
-    """The progress file the page saved to: the one named by MENTOR_COURSE_PROGRESS when the server
-    inherited it (tests/conftest.py sets it), else the newest learner file in the server's data folder."""
-    explicit = os.environ.get("MENTOR_COURSE_PROGRESS")
-    if explicit:
-        return Path(explicit)
+    """The progress file the page saved to: the newest learner file in the server's data folder (a served
+    course never inherits a single MENTOR_COURSE_PROGRESS file; widgets/serving/process.py drops it)."""
     folder = served_course_process.log.parent / "data" / "progress"
     fresh = [p for p in folder.glob("*.json") if p.stat().st_mtime >= since]
     assert len(fresh) == 1, f"expected one new progress file in {folder}, found {fresh}"

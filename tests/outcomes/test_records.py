@@ -76,7 +76,7 @@ def test_records_record_saves_atomically_beside_the_other_events(tmp_path):
     path = tmp_path / "progress.json"
     store = progress.ProgressFile(path, "mentor-test000001")
     store.record(progress.make_event("scenario.position", scenario="01-tiny/talk", history=["validate"]))
-    records.record(store, records.rate_event("before", "l-open", 4))
+    store.record(records.rate_event("before", "l-open", 4))
     store.record(progress.make_event("selfcheck.answer", module="01-tiny", question="q1", selected=["a"],
                                      correct=True))
     on_disk = json.loads(path.read_text(encoding="utf-8"))
@@ -91,7 +91,7 @@ def test_records_record_sets_a_damaged_file_aside_and_saves_the_answer(tmp_path)
     path = tmp_path / "progress.json"
     path.write_text('{"save_version": 1, "kind": "mentor-course-pro', encoding="utf-8")
     store = progress.ProgressFile(path, "mentor-test000001")
-    records.record(store, records.rate_event("before", "l-open", 6))
+    store.record(records.rate_event("before", "l-open", 6))
     backups = list(tmp_path.glob("progress.json.corrupt-*"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8").endswith("mentor-course-pro")
     assert records.ratings(json.loads(path.read_text(encoding="utf-8")), "before") == {"l-open": 6}
@@ -104,7 +104,7 @@ def test_records_record_never_writes_a_file_from_a_newer_package(tmp_path):
     path.write_text(json.dumps(newer), encoding="utf-8")
     before = path.read_bytes()
     with pytest.raises(progress.ProgressTooNew, match="Upgrade the package"):
-        records.record(progress.ProgressFile(path, "mentor-test000001"), records.rate_event("before", "l-open", 6))
+        progress.ProgressFile(path, "mentor-test000001").record(records.rate_event("before", "l-open", 6))
     assert path.read_bytes() == before
 
 

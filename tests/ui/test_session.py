@@ -93,6 +93,10 @@ def test_session_voila_request_speaks_voilas_query_protocol(monkeypatch):
 
     ready = threading.Event()
     state: dict = {}
+    # wait_for_request writes os.environ directly, as Voilà's helper does: give it a copy to write to
+    import os
+
+    monkeypatch.setattr(os, "environ", os.environ.copy())
 
     def serve() -> None:
         async def main() -> None:
@@ -114,11 +118,9 @@ def test_session_voila_request_speaks_voilas_query_protocol(monkeypatch):
            "VOILA_SERVER_URL": "/base/"}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("SERVER_NAME", raising=False)
+    os.environ.pop("SERVER_NAME", None)
     assert voila_request.query_url() == f"ws://127.0.0.1:{state['port']}/base/voila/query/k-123"
     assert voila_request.wait_for_request() is True
-    import os
-
     assert (os.environ["QUERY_STRING"], os.environ["SERVER_NAME"], opened) == (
         "learner=mentor-viasocket234", "127.0.0.1", ["k-123"])
     state["loop"].call_soon_threadsafe(state["stop"].set)

@@ -14,11 +14,9 @@ else, and nothing leaves the learner's machine unless they export it::
       "after": {...}
     }
 
-``widgets.progress`` has no event types for this section yet, so :func:`record` writes through the
-same lock, parse and atomic write that :class:`~widgets.progress.ProgressFile` uses; other widgets'
-events copy the whole document, so they keep this section. Until ``progress.merge`` calls
-:func:`merge_section`, importing a downloaded file keeps this file's answers but not the imported
-file's (docs/outcomes.md, "Progress file").
+The section registers itself with :mod:`widgets.progress` (:func:`progress.register_section`), so its
+events are saved with ``ProgressFile.record`` / ``Session.record`` like any other, an import merges it
+with :func:`merge_section`, and ``progress.problems`` checks it.
 """
 
 from __future__ import annotations
@@ -28,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from widgets import progress
-from widgets.progress import Doc, ProgressFile, ProgressInvalid
+from widgets.progress import Doc
 
 SECTION = "assessments"
 #: Bump when the section's shape changes; readers upgrade older sections and skip newer ones.
@@ -234,36 +232,7 @@ def merge_section(ours: Mapping[str, Any] | None, theirs: Mapping[str, Any] | No
     return out
 
 
-# --------------------------------------------------------------------------------------------------
-# Saving
-# --------------------------------------------------------------------------------------------------
-
-def _write_locked(store: ProgressFile, event: Mapping[str, Any]) -> Doc:
-    with progress.file_lock(store.lock_path):
-        if store.path.exists():
-            doc = progress.parse(store.path.read_text(encoding="utf-8"), str(store.path))
-        else:
-            doc = progress.new_progress(store.learner, now=store.clock())
-        doc = apply_event(doc, event)
-        progress.atomic_write(store.path, progress.dumps(doc))
-    return doc
-
-
-def record(store: ProgressFile, event: Mapping[str, Any]) -> Doc:
-    """Apply ``event`` to what is on disk now and save it atomically, under the file's lock.
-
-    A damaged file is first set aside by :meth:`ProgressFile.load` (every byte kept, a notice added),
-    then the answer is saved to a fresh file; a file from a newer package raises
-    :class:`~widgets.progress.ProgressTooNew` and is never written.
-    """
-    try:
-        doc = _write_locked(store, event)
-    except (ProgressInvalid, UnicodeDecodeError):
-        store.load()  # renames the damaged file aside and says so in store.notices
-        doc = _write_locked(store, event)
-    store.doc = doc
-    return doc
-
+progress.register_section(progress.Section(SECTION, EVENT_TYPES, apply_event, merge_section, problems))
 
 __all__ = [
     "EVENT_TYPES",
@@ -281,7 +250,6 @@ __all__ = [
     "problems",
     "rate_event",
     "ratings",
-    "record",
     "section",
     "section_version",
     "upgrade",

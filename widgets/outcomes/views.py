@@ -8,7 +8,6 @@ the views turn clicks into events, save them, and show the result. The notebook 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from widgets.outcomes.course_data import OutcomesContent, load_content
 from widgets.outcomes.form import form_props, progress_words, rating_words
 from widgets.outcomes.growth import build_report
 from widgets.outcomes.html import cohort_html, growth_html
-from widgets.progress import ProgressError, ProgressTooNew
 from widgets.ui.problem import Problem
 from widgets.ui.session import Session, get_session
 
@@ -94,17 +92,6 @@ class Announcer(anywidget.AnyWidget):
 # The self-assessment
 # --------------------------------------------------------------------------------------------------
 
-def _wait_until_ready(session: Session, timeout: float = 30.0) -> bool:
-    """In a preheated Voilà kernel the first answer can arrive before the learner is known (the session
-    binds them on another thread); wait for that, as ``Session.record`` does, rather than lose the answer."""
-    deadline = time.monotonic() + timeout
-    while not session.ready:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
 class AssessmentView(anywidget.AnyWidget):
     """The self-assessment form for one phase; every answer is saved to the progress file at once."""
 
@@ -167,24 +154,11 @@ class AssessmentView(anywidget.AnyWidget):
         return self._save(event, "Saved what you wrote.")
 
     def _save(self, event: dict[str, Any], words: str) -> str:
-        if not _wait_until_ready(self.session):
-            return self._done("", "This page has not finished connecting to the course, so this answer was not "
-                                  "saved. Reload the page.")
-        if self.session.error:
-            return self._done("", self.session.error + " Nothing more is saved until then.")
-        try:
-            records.record(self.session.store, event)
-        except ProgressTooNew as exc:
-            self.session.error = str(exc)
-            return self._done("", str(exc))
-        except (OSError, ProgressError) as exc:
-            return self._done("", f"Your answer could not be saved to {self.session.location.path} ({exc}). "
-                                  "Download your progress from a module's header to keep a copy.")
-        doc = self.session.doc
-        answered = sum(1 for i in self.assessment.items if i.id in records.ratings(doc, self.phase))
-        self._done(f"{words} {progress_words(answered, len(self.assessment.items))}", "")
-        self.session.notify("event")  # the header and a growth report on the same page update too
-        return ""
+        error = self.session.record(event)  # waits for a preheated kernel's learner, saves, tells every view
+        if error:
+            return self._done("", error)
+        answered = sum(1 for i in self.assessment.items if i.id in records.ratings(self.session.doc, self.phase))
+        return self._done(f"{words} {progress_words(answered, len(self.assessment.items))}", "")
 
     def _done(self, status: str, error: str) -> str:
         self._seq += 1

@@ -23,11 +23,16 @@ from widgets.progress import ProgressError, ProgressFile, ProgressTooNew
 Listener = Callable[[str], None]
 
 
+#: Set once this kernel has received its page request (a preheated kernel serves one page).
+_REQUEST_SEEN = threading.Event()
+
+
 def _needs_voila_request(env: dict[str, str]) -> bool:
     """A preheated Voilà kernel runs the notebook before anyone asked for the page, so on a shared
-    server the learner id (in the page's query string) is not known yet when the widgets are built."""
+    server the learner id (in the page's query string) is not known yet when the widgets are built.
+    A QUERY_STRING inherited from the server's own environment does not count: only the request does."""
     return (os.environ.get("VOILA_PREHEAT") == "True" and learner_mod.DATA_ENV in env
-            and learner_mod.PROGRESS_ENV not in env and learner_mod.QUERY_ENV not in os.environ)
+            and learner_mod.PROGRESS_ENV not in env and not _REQUEST_SEEN.is_set())
 
 
 class Session:
@@ -81,7 +86,8 @@ class Session:
         # Without request info the generated id stays (and the page shows its link); a fault here
         # must not leave the page unable to save.
         with contextlib.suppress(Exception):
-            voila_request.wait_for_request()
+            if voila_request.wait_for_request():
+                _REQUEST_SEEN.set()
         with self._lock:
             self._bind(learner_mod.environment())
             self.generation += 1

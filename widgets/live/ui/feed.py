@@ -1,11 +1,13 @@
 """``RoomFeed``: the one asyncio task per kernel that keeps a view in step with its room.
 
 It waits on the store's watcher (``PRAGMA data_version`` polling on SQLite, LISTEN/NOTIFY on
-PostgreSQL) in a worker thread, reads the room's ``version`` when woken, and only when that changed
-reads a whole snapshot, all through ``asyncio.to_thread`` so the kernel's event loop never waits on
-the database. The snapshot is handed to the view on the event loop, where widget values are written.
-Errors never end the task: a store that is locked or gone is reported to the view and retried with a
-growing pause; a room that no longer exists ends the feed with a message.
+PostgreSQL) in a worker thread; when woken it reads the room's change counter and, only if that moved,
+the rest of the snapshot (one read transaction), all through ``asyncio.to_thread`` so the kernel's event
+loop never waits on the database. A participant's page follows the counter of changes participants can
+see, so it sleeps through the burst of everyone else's votes. The snapshot is handed to the view on the
+event loop, where widget values are written. Errors never end the task: a store that is locked or gone
+is reported to the view and retried with a growing pause; a room that no longer exists ends the feed
+with a message.
 """
 
 from __future__ import annotations
