@@ -8,7 +8,8 @@ from pathlib import Path
 from tests.conftest import REPO
 
 CORE = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/scenario_map.py",
-        "widgets/terminal_play.py", "widgets/learner.py", "widgets/live/room.py", "widgets/live/store.py", "widgets/grading/score.py",
+        "widgets/terminal_play.py", "widgets/learner.py", "widgets/live/room.py", "widgets/live/store.py",
+        "widgets/grading/score.py",
         "widgets/live/db.py", "widgets/live/codes.py", "widgets/live/debrief.py", "widgets/live/migrations.py",
         "widgets/live/errors.py"]
 FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "jupyter_server",
