@@ -39,10 +39,12 @@ from widgets.serving.settings import ServeSettings, stock_settings
 def clean_process_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The app sets environment variables and a SIGTERM handler in this process: put them back after."""
     for name in ("JUPYTER_PATH", "MENTOR_COURSE_DATA", "MENTOR_COURSE_ROOT"):
-        if name in os.environ:
-            monkeypatch.setenv(name, os.environ[name])
-        else:
-            monkeypatch.delenv(name, raising=False)
+        # setenv records the original state (absent included), so the undo removes what the app adds;
+        # delenv of an absent variable would record nothing and leak the app's value into later tests.
+        was_set = name in os.environ
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+        if not was_set:
+            monkeypatch.delenv(name)
     sigterm = signal.getsignal(signal.SIGTERM)
     yield
     signal.signal(signal.SIGTERM, sigterm)
