@@ -164,6 +164,8 @@ ALL_READY = """(indexes) => {
 
 
 def stats(xs: list[float]) -> dict[str, float]:
+    if not xs:  # e.g. feedback drawn before any reply arrives: that stage has no samples
+        return {"median": float("nan"), "min": float("nan"), "max": float("nan"), "n": 0}
     return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
 
 
