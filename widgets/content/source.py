@@ -73,6 +73,7 @@ def _prescan(text: str) -> tuple[int, int, str, str] | None:
     return None
 
 
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -118,7 +119,7 @@ class _Builder:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise _ParseProblem(*_pos(key_node.start_mark), "yaml.alias",
                                         "merge keys (<<) are not supported in course content")
-                key = self.constructor.construct_object(key_node)
+                key = key_node.value if key_node.tag == _STR else self.constructor.construct_object(key_node)
                 key = key if isinstance(key, str) else str(key)
                 if key in out:
                     line, col = _pos(key_node.start_mark)
@@ -133,6 +134,8 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag == _STR:  # most scalars: skip the constructor's bookkeeping
+            return node.value
         try:
             return self.constructor.construct_object(node)
         except yaml.constructor.ConstructorError as exc:
