@@ -8,6 +8,7 @@ from typing import Any
 from widgets.content.models import Reflection
 from widgets.progress import make_event, utcnow
 from widgets.ui.base import CourseWidget
+from widgets.ui.esm import esm
 from widgets.ui.reflection_export import (
     AssignmentMissing,
     assignment_name,
@@ -24,7 +25,7 @@ HERE = Path(__file__).parent
 class ReflectionView(CourseWidget):
     """A text area per prompt that saves as the mentor types, with Markdown and notebook export."""
 
-    _esm = HERE / "reflection_view.js"
+    _esm = esm("reflection_view.js")
 
     def __init__(self, reflection: Reflection, session: Session, **kwargs: Any) -> None:
         super().__init__(session, **kwargs)

@@ -17,6 +17,7 @@ from widgets import engine
 from widgets.content.models import Scenario
 from widgets.progress import make_event, scenario_key
 from widgets.ui.base import CourseWidget, after_reply
+from widgets.ui.esm import esm
 from widgets.ui.player_props import props_for
 from widgets.ui.session import Session
 
@@ -38,7 +39,7 @@ def _resume(sc: Scenario, history: list[str]) -> tuple[engine.PlayState, str]:
 class ScenarioView(CourseWidget):
     """Plays one scenario, saving every step to the learner's progress."""
 
-    _esm = HERE / "scenario_view.js"
+    _esm = esm("scenario_view.js")
 
     def __init__(self, scenario: Scenario, session: Session, **kwargs: Any) -> None:
         super().__init__(session, **kwargs)

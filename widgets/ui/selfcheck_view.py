@@ -8,6 +8,7 @@ from typing import Any
 from widgets.content.models import SelfCheck
 from widgets.progress import make_event
 from widgets.ui.base import CourseWidget
+from widgets.ui.esm import esm
 from widgets.ui.selfcheck_props import check_selection, is_correct, result_words, selfcheck_props
 from widgets.ui.session import Session
 
@@ -17,7 +18,7 @@ HERE = Path(__file__).parent
 class SelfCheckView(CourseWidget):
     """Questions from a module's ``selfcheck.yaml``, saved to the learner's progress when checked."""
 
-    _esm = HERE / "selfcheck_view.js"
+    _esm = esm("selfcheck_view.js")
 
     def __init__(self, check: SelfCheck, session: Session, **kwargs: Any) -> None:
         super().__init__(session, **kwargs)

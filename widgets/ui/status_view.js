@@ -23,29 +23,7 @@ function remember(id) {
   }
 }
 
-const INTERACTIVE = new Set(["A", "BUTTON", "INPUT", "SELECT", "SUMMARY", "TEXTAREA"]);
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  // JupyterLab matches its notebook shortcuts (Enter, A, B, D D, arrows) against the focused element
-  // first; this attribute on it keeps keys pressed in the widget for the widget.
-  if (INTERACTIVE.has(node.tagName) || "tabindex" in attrs) node.setAttribute("data-lm-suppress-shortcuts", "true");
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "html") node.innerHTML = value;
-    else if (key === "text") node.textContent = value;
-    else if (key === "className") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
-
-let counter = 0;
-const uid = (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+// h(), uid() and INTERACTIVE come from dom.js, which views.esm() puts in front of this file.
 
 function download(name, mime, text) {
   const url = URL.createObjectURL(new Blob([text], { type: mime }));

@@ -9,6 +9,7 @@ from typing import Any
 from widgets.learner import course_status, module_status
 from widgets.progress import make_event
 from widgets.ui.base import CourseWidget
+from widgets.ui.esm import esm
 from widgets.ui.session import Session
 from widgets.ui.status_props import header_props, learner_props, overview_props
 
@@ -20,7 +21,7 @@ MAX_IMPORT_CHARS = 5_000_000
 class _ProgressControls(CourseWidget):
     """Shared actions: ``export``, ``import`` and ``name``; subclasses build ``props`` in ``reload``."""
 
-    _esm = HERE / "status_view.js"
+    _esm = esm("status_view.js")
 
     def _learner(self) -> dict[str, Any]:
         s = self.session
