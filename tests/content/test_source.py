@@ -71,7 +71,7 @@ def test_source_deep_nesting_is_refused(tmp_path):
 def test_source_very_deep_flow_nesting_does_not_crash(tmp_path):
     path = tmp_path / "deeper.yaml"
     path.write_text("[" * 20000 + "]" * 20000 + "\n")
-    assert codes(path)[0][0] in ("yaml.too-deep", "schema.type")
+    assert codes(path)[0][0] == "yaml.too-deep"
 
 
 def test_source_top_level_list_is_a_type_error(tmp_path):

@@ -182,7 +182,9 @@ def read_source(path: Path | str, display: str | None = None) -> tuple[Source | 
     except yaml.MarkedYAMLError as exc:
         line, col = _pos(exc.problem_mark or exc.context_mark)
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        return None, [ContentError(file, line, col, "yaml.syntax", what)]
+        # libyaml 0.2.5 (PyYAML 6.0.4 wheels) stops deep flow nesting in its scanner, ahead of our pre-scan.
+        code = "yaml.too-deep" if "nesting depth" in what else "yaml.syntax"
+        return None, [ContentError(file, line, col, code, what)]
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         mark = getattr(exc, "position", None)
         return None, [ContentError(file, 1, (mark or 0) + 1, "yaml.syntax", str(exc).splitlines()[0])]
