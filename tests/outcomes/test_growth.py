@@ -82,6 +82,14 @@ def test_growth_nothing_done_yet_lists_everything_missing(content):
     ]
 
 
+def test_growth_names_no_focus_with_evidence_on_a_single_competency(content):
+    """One rated competency is not "the one to work on next" just because it is the only one rated."""
+    report = build_report(DocBuilder().rate("before", {"l-open": 3}).rate("after", {"l-open": 6}).doc, content)
+    assert report.competency("listening").change == 3.0
+    assert report.focus is None
+    assert not any("work on next" in line for line in summary(report))
+
+
 def test_growth_partly_taken_counts_what_was_answered(content):
     report = build_report(DocBuilder().rate("before", {"l-open": 3}).rate("after", AFTER).doc, content)
     assert report.before.state == "partly taken"

@@ -184,7 +184,9 @@ def build_report(doc: Mapping[str, Any], content: OutcomesContent, *, now: str |
                                records.last_answered(doc, p), records.goal_text(doc, p).strip())
                    for p in records.PHASES)
     scored = [(w, i) for i, c in enumerate(comps) if (w := _weakness(c, low, high)) is not None]
-    focus = comps[min(scored)[1]].id if scored else None
+    # Naming one competency "to work on next" needs something to compare it with: with evidence on a
+    # single competency, that one would be flagged merely for being the only one rated or played.
+    focus = comps[min(scored)[1]].id if len(scored) >= 2 else None
     report = GrowthReport(
         learner=str(doc.get("learner", "")), name=str(doc.get("name", "") or ""),
         course_id=course.id, course_title=course.title, scale=(low, high),
