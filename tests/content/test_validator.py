@@ -194,3 +194,15 @@ def test_validator_selfcheck_and_reflection(course_root, kind, text, expected):
     path.write_text(text)
     _, errors = check_file(path, kind, load_course(course_root / "modules/course.yaml"))
     assert sorted((e.code, e.line, e.col) for e in errors) == sorted(expected)
+
+
+def test_validator_module_folder_may_be_a_plain_slug(tmp_path):
+    """Module ids are slugs (``safeguarding``), not only numbered (``01-foundations``); ``live/`` is no module."""
+    from widgets.content.loader import folder_module
+
+    for folder in ("01-foundations", "safeguarding", "live"):
+        (tmp_path / "modules" / folder).mkdir(parents=True)
+    (tmp_path / "modules" / "safeguarding" / "module.ipynb").write_text("{}", encoding="utf-8")
+    assert folder_module(tmp_path / "modules" / "safeguarding" / "selfcheck.yaml") == "safeguarding"
+    assert folder_module(tmp_path / "modules" / "01-foundations" / "selfcheck.yaml") == "01-foundations"
+    assert folder_module(tmp_path / "modules" / "live" / "room.yaml") is None
