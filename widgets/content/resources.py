@@ -235,6 +235,24 @@ def choose_region(available: Iterable[str], *, learner: str | None = None, env: 
     return GENERIC, "default"
 
 
+def course_region(root: Path | None) -> str:
+    """``region:`` in the course's manifest, or "" (read directly: no need to validate the course)."""
+    manifest = root / "modules" / "course.yaml" if root is not None else None
+    if manifest is None or not manifest.is_file():
+        return ""
+    src, _ = read_source(manifest)
+    region = src.data.get("region") if src is not None and isinstance(src.data, dict) else None
+    return region if isinstance(region, str) else ""
+
+
+def region_pack(root: Path | None, *, chosen: str | None = None, env: Mapping[str, str] | None = None) -> Pack | None:
+    """The pack outside a learner's session (terminal player, live rooms): ``chosen`` (an explicit
+    option), else the server's ``$MENTOR_COURSE_REGION``, else course.yaml, else generic."""
+    packs = load_packs(root)
+    code, _ = choose_region(packs, learner=chosen, env=env, course=course_region(root))
+    return packs.get(code)
+
+
 # ------------------------------------------------------------------------------------------- filling
 def fill_words(pack: Pack | None, role: str) -> str | None:
     """What ``{role}`` becomes with ``pack``: the service's name and how to reach it, ``not available
@@ -427,6 +445,6 @@ if course_check not in COURSE_CHECKS:
 
 __all__ = [
     "GENERIC", "NOT_AVAILABLE", "PLACEHOLDER", "REGION_ENV", "ROLES", "UNVERIFIED", "Absent", "Entry", "Pack",
-    "choose_region", "course_check", "fill_model", "fill_text", "fill_words", "load_packs", "pack_from_dict",
-    "pack_props", "placeholder_errors",
+    "choose_region", "course_check", "course_region", "fill_model", "fill_text", "fill_words", "load_packs", "pack_from_dict",
+    "pack_props", "placeholder_errors", "region_pack",
 ]
