@@ -58,3 +58,23 @@ def test_serve_region_option_is_checked_and_reaches_the_kernels(regional_course,
     assert result.exit_code == 2
     assert "no resource pack for 'Narnia'" in result.output and "CA, SG, generic" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_region_reaches_the_settings_the_app_is_built_with(regional_course, course_root, monkeypatch, tmp_path):
+    built = []
+
+    class FakeApp:
+        url = "http://127.0.0.1:1/"
+
+        def run(self) -> None:
+            pass
+
+    def fake_build_app(s):
+        built.append(s)
+        return FakeApp()
+
+    monkeypatch.setattr("widgets.serving.app.build_app", fake_build_app)
+    result = CliRunner().invoke(main, ["serve", "--course-dir", str(course_root), "--data-dir", str(tmp_path / "d"),
+                                       "--region", "sg"])
+    assert result.exit_code == 0, result.output
+    assert built[0].kernel_env()[REGION_ENV] == "SG"
