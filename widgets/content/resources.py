@@ -412,7 +412,9 @@ def course_check(files: Iterable[Path], root: Path | None, content: Any = None) 
     folder = packs_folder(root)
     if folder is None or not folder.is_dir():
         return []
-    packs = load_packs(root)
+    found = getattr(content, "others", {}).get(KIND) if content is not None else None
+    whole = found is not None and len(found) == len(list(folder.glob("*.y*ml")))
+    packs = {p.region: p for p in found} if whole else load_packs(root)  # validated once, not twice
     errors: list[ContentError] = []
     pack_files = {p.resolve() for p in folder.glob("*.y*ml")}
     checked = [Path(f) for f in files]
@@ -432,10 +434,16 @@ def course_check(files: Iterable[Path], root: Path | None, content: Any = None) 
     for f in checked:
         if f.resolve() in pack_files or (manifest is not None and f.resolve() == manifest.resolve()):
             continue
+        try:
+            text = f.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # the file's own checks report it
+        if not PLACEHOLDER.search(text):
+            continue  # most files name no role: skip parsing them again
         src, errs = read_source(f, display_path(f, root))
         if src is None or errs:
             continue
-        errors += placeholder_errors(src, f.read_text(encoding="utf-8-sig"), roles_by_pack)
+        errors += placeholder_errors(src, text, roles_by_pack)
     return errors
 
 
