@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser.conftest import LOAD_TIMEOUT_MS, modules_with_notebooks
+from tests.browser.test_accessibility import serious_violations
 from tests.conftest import REPO
 from widgets.serving import process
 
@@ -41,6 +42,11 @@ def test_module_page_shows_canadian_resources_with_region_ca(page, served_in_can
     assert crisis.get_by_role("link", name="988").first.get_attribute("href") == "tel:988"
     assert "911" in box.locator("[data-testid=resource-emergency]").inner_text()
     assert box.get_by_role("heading", name="Resources for your region").count() == 1
+    # every role, opened, passes an axe scan (links underlined, labelled select, announced status)
+    box.locator("[data-testid=resources-more] summary").click()
+    box.get_by_role("button", name="change").click()
+    assert "SALCO" in box.locator("[data-testid=resource-forced_marriage]").inner_text()
+    assert serious_violations(page) == []
     screenshot(box, "resources-box-canada")
     assert console_errors == []
 

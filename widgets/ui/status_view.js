@@ -85,9 +85,9 @@ function resourcesBox(r, send) {
       h("strong", { text: e.name }),
       e.unverified ? h("span", { className: "mc-res-unverified", "data-testid": "resource-unverified", text: ` (${e.unverified})` }) : "",
       ways.length ? h("span", {}, " — ", sep(ways)) : "",
-      h("span", { className: "mc-small mc-res-meta", text: ` ${e.serves}. Languages: ${e.languages}. Hours: ${e.hours}.` }),
-      e.note ? h("span", { className: "mc-small", text: ` ${e.note}` }) : "",
-      h("span", { className: "mc-small" }, " ", safeHref(e.source) ? h("a", { href: e.source, target: "_blank", rel: "noopener", text: "Source" }) : "Source",
+      h("span", { className: "mc-small mc-res-meta" }, `${e.serves}. Languages: ${e.languages}. Hours: ${e.hours}.`,
+        e.note ? ` ${e.note}` : "", " ",
+        safeHref(e.source) ? h("a", { href: e.source, target: "_blank", rel: "noopener", text: "Source" }) : "Source",
         ` (checked ${e.checked}${e.source_date ? `; page dated ${e.source_date}` : ""}).`));
   };
   const first = r.roles.filter((e) => e.role === "emergency" || e.role === "crisis_line");
