@@ -59,6 +59,9 @@ function safeHref(href) {
   return /^(https?:\/\/|tel:|sms:)/.test(href || "") ? href : null;
 }
 
+// Why this region is shown, in words (widgets/content/resources.py choose_region).
+const WHY = { learner: "your choice", server: "set by this course's server", course: "set for this course" };
+
 // The "Resources for your region" box (props from widgets/content/resources.py pack_props): the region
 // and a control to change it, the emergency number and crisis line at once, every other role in a
 // disclosure. Every value is put in as text; unverified entries say so in words.
@@ -109,6 +112,7 @@ function resourcesBox(r, send) {
   return h("section", { className: "mc-resources", "aria-labelledby": headId, "data-testid": "resources-box" },
     h("h2", { id: headId, className: "mc-res-heading", text: "Resources for your region" }),
     h("p", { "data-testid": "resources-region" }, "Resources shown for: ", h("strong", { text: r.name || "no region" }),
+      WHY[r.why] ? h("span", { className: "mc-small", text: ` (${WHY[r.why]})` }) : "",
       " ", r.regions.length > 1 ? change : ""),
     picker,
     r.intro ? h("p", { className: "mc-small", text: r.intro }) : "",
