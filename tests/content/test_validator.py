@@ -144,7 +144,7 @@ def test_validator_schema_errors_are_all_reported_with_positions(write_scenario,
 
 
 def test_validator_newer_schema_version_says_to_upgrade(write_scenario, course_root):
-    path = write_scenario(SCENARIO_YAML.replace("mentor-scenario/1", "mentor-scenario/2"))
+    path = write_scenario(SCENARIO_YAML.replace("mentor-scenario/1", "mentor-scenario/3"))
     _, errors = check_file(path, "scenario")
     assert [(e.code, e.line) for e in errors] == [("schema.version", 1)]
     assert "pip install -U" in errors[0].message

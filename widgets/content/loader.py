@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from widgets.content import checks
+from widgets.content import checks, lint
 from widgets.content.errors import ContentError, ContentInvalid
 from widgets.content.models import (
     Course,
@@ -164,10 +164,12 @@ class CourseContent:
     reflections: list[Reflection] = field(default_factory=list)
     others: dict[str, list[Any]] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
     files: int = 0
 
     @property
     def ok(self) -> bool:
+        """No errors (warnings do not count)."""
         return not self.errors
 
     def summary(self) -> str:
@@ -178,6 +180,8 @@ class CourseContent:
                  n(len(self.reflections), "reflection"), n(1 if self.course else 0, "manifest")]
         parts += [n(len(v), k) for k, v in sorted(self.others.items())]
         verdict = "ok" if self.ok else n(len(self.errors), "error")
+        if self.warnings:
+            verdict += f" ({n(len(self.warnings), 'warning')})"
         return f"{', '.join(parts)}: {verdict}"
 
 
@@ -238,6 +242,7 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
                                        f"or set {ROOT_ENV}"))
         return out
     files, missing = _yaml_files(targets)
+    explicit = {p for p in targets if p.is_file()}
     out.errors += missing
 
     # The manifest first: every other file is checked against it.
@@ -257,7 +262,15 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
         src, read_errors = parsed
         kind = kind_of(f, src.data if src else None)
         if kind is None:
-            continue  # not course content (e.g. a CI config); nothing to say
+            if f in explicit:
+                # Named on the command line: never say "ok" about a file we did not check.
+                out.files += 1
+                out.errors += read_errors or [ContentError(
+                    shown, 1, 1, "file.unknown-kind",
+                    "cannot tell what kind of course file this is: it has no 'schema:' tag (such as "
+                    "'schema: mentor-scenario/2') and is not in a module's scenarios/ folder or named "
+                    f"{', '.join(sorted(f'{k}.yaml' for k in KINDS if k != 'scenario'))}; it was not checked")]
+            continue  # found in a folder but not course content (e.g. a CI config); nothing to say
         out.files += 1
         if read_errors and src is None:
             out.errors += read_errors
@@ -275,6 +288,10 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
                        "course": []}
             bucket = buckets[kind] if kind in buckets else out.others.setdefault(kind, [])
             bucket.append(model)
+            if kind == "scenario" and src is not None:
+                out.warnings += lint.lint_scenario(src, model)
+            elif kind == "selfcheck" and src is not None:
+                out.warnings += lint.lint_selfcheck(src, model)
 
     # Course-wide: every declared competency is scored by some scenario (only when checking it all).
     whole_course = not paths or (root is not None and any(p.resolve() == (root / "modules").resolve() for p in targets))
@@ -290,4 +307,5 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
                 out.errors.append(manifest_src.error(("modules", i, "id"), "course.module-missing",
                                                      f"module '{mod.id}' has no folder modules/{mod.id}/"))
     out.errors.sort()
+    out.warnings.sort()
     return out
