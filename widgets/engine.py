@@ -39,7 +39,7 @@ class Vars:
     best: int = 0
     mixed: int = 0
     harmful: int = 0
-    unrepaired: tuple[str, ...] = ()
+    unrepaired: tuple[str, ...] = ()  # sorted, so two orders of the same slips are one state
 
     def env(self) -> dict[str, bool | int]:
         """Every name a condition may read, with its value now."""
@@ -61,8 +61,8 @@ def apply_choice(vars_: Vars, choice: Choice) -> Vars:
         unrepaired = ()
     elif choice.repairs:
         unrepaired = tuple(c for c in unrepaired if c not in choice.repairs)
-    if choice.quality == "harmful":
-        unrepaired = (*unrepaired, choice.id)
+    if choice.quality == "harmful" and choice.id not in unrepaired:
+        unrepaired = tuple(sorted((*unrepaired, choice.id)))
     values = vars_.values
     if choice.set_flags or choice.add_counters:
         values = tuple(

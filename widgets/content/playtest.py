@@ -26,10 +26,10 @@ Each message names the choice ids of a path that shows the problem.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from widgets import engine
-from widgets.content.conditions import holds
+from widgets.content.conditions import ConditionError, compile_condition, holds, names
 from widgets.content.errors import ContentError
 from widgets.content.models import Scenario, Site
 from widgets.content.source import Source
@@ -68,12 +68,21 @@ class Report:
     errors: list[ContentError] = field(default_factory=list)
 
 
+def _names(text: str) -> set[str]:
+    try:
+        return names(compile_condition(text))
+    except ConditionError:
+        return set()
+
+
 def _shown(path: tuple[str, ...]) -> str:
     return "[" + ", ".join(path) + "]" if path else "[] (no choice taken)"
 
 
 def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_STATES) -> Report:
     """Enumerate every path of ``sc`` and check its endings; errors only for ``mentor-scenario/2``."""
+    from widgets.content.checks import condition_sites
+
     report = Report(sc.id, sc.file or (src.file if src else ""), sc.version)
     true_sites: set[Site] = set()
     met_sites: set[Site] = set()
@@ -102,6 +111,14 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
             visited.add(nid)
             engine.shown_lines(sc.nodes[nid].lines, env, hook)
         return nodes[-1]
+
+    # Memoise on what conditions can tell apart: a built-in count no condition reads is dropped
+    # from the key (layers keep paths of different lengths apart, so counting stays exact).
+    read = {name for _, text, _ in condition_sites(sc) for name in _names(text)}
+    drop = {name: 0 for name in ("best", "mixed", "harmful") if name not in read}
+
+    def project(v: engine.Vars) -> engine.Vars:
+        return replace(v, **drop) if drop else v
 
     v0 = engine.initial_vars(sc)
     try:
@@ -152,7 +169,7 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                 continue
             for c in choices:
                 taken.add(c.id)
-                after = engine.apply_choice(vars_, c)
+                after = project(engine.apply_choice(vars_, c))
                 after_env = after.env()
                 engine.shown_lines(c.reply, after_env, hook)
                 try:

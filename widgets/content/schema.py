@@ -141,6 +141,12 @@ def _translate(src: Source, err: Any) -> list[ContentError]:
             rule = "ids are lower-case words joined by hyphens, starting with a letter"
         return [src.error((*path, k), "schema.id", f"'{k}' in '{where}' is not a valid name; {rule}", at_key=True)
                 for k in bad] or [src.error(path, "schema.id", f"'{where}' has a key that is not a valid name; {rule}")]
+    if v == "pattern" and "propertyNames" in err.schema_path and isinstance(err.instance, str):
+        # A key that is not a valid name: point at the key itself.
+        rule = ("state names are lower-case words joined by '_', starting with a letter" if "_" in err.validator_value
+                else "ids are lower-case words joined by hyphens, starting with a letter")
+        return [src.error((*path, err.instance), "schema.id", f"'{err.instance}' in '{where}' is not a valid name; "
+                                                              f"{rule}", at_key=True)]
     if v == "pattern":
         if err.validator_value == "^any$":
             return [src.error(path, "schema.enum", f"'{where}' is {err.instance!r}; write 'any' or a list of "
