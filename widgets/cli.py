@@ -97,8 +97,8 @@ def playtest(paths: tuple[Path, ...], fmt: str) -> None:
     from widgets.content.playtest import playtest as play_all
 
     result = check_paths(paths or None)
-    reports = [play_all(sc) for sc in result.scenarios]
-    shares = length_shares(result.scenarios, result.selfchecks)
+    reports = [play_all(sc) for sc in result.playable]
+    shares = length_shares(result.playable, result.selfchecks)
     if fmt == "json":
         click.echo(json.dumps({
             "ok": result.ok,

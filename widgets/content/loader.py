@@ -88,7 +88,20 @@ def check_file(path: Path | str, kind: str, course: Course | None = None, *,
     """Read, schema-check, build and semantically check one file of ``kind``.
 
     ``source`` passes an already parsed file (``read_source``'s result) so it is not read twice.
+    Returns the model only when the file has no problem.
     """
+    model, errors = _check_file(path, kind, course, display=display, source=source)
+    return (None if errors else model), errors
+
+
+#: Problems after which a scenario model cannot be played (playtest only counts sound graphs).
+UNPLAYABLE = ("file.", "yaml.", "schema.", "graph.", "node.", "cond.syntax", "cond.type", "state.", "ref.repair")
+
+
+def _check_file(path: Path | str, kind: str, course: Course | None = None, *,
+                display: str | None = None, source: tuple[Source | None, list[ContentError]] | None = None,
+                ) -> tuple[Any, list[ContentError]]:
+    """:func:`check_file`, but returning the built model (if the schema passed) even with problems."""
     path = Path(path)
     file = display or display_path(path)
     src, errors = source if source is not None else read_source(path, file)
@@ -104,7 +117,7 @@ def check_file(path: Path | str, kind: str, course: Course | None = None, *,
         errors += checks.check_course(src, model)
     elif check is not None:
         errors += check(src, model, course, folder_module(path))
-    return (None if errors else model), errors
+    return model, errors
 
 
 def _load(path: Path | str, kind: str, course: Course | None) -> Any:
@@ -165,6 +178,8 @@ class CourseContent:
     others: dict[str, list[Any]] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
+    #: Scenarios sound enough to play (valid, or with problems only on some paths), for playtest.
+    playable: list[Scenario] = field(default_factory=list)
     files: int = 0
 
     @property
@@ -281,8 +296,12 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
                 out.others.setdefault(kind, []).append(model)
             out.errors += errs
             continue
-        model, errs = check_file(f, kind, None if kind == "course" else out.course, display=shown, source=parsed)
+        model, errs = _check_file(f, kind, None if kind == "course" else out.course, display=shown, source=parsed)
         out.errors += errs
+        if kind == "scenario" and model is not None and not any(e.code.startswith(UNPLAYABLE) for e in errs):
+            out.playable.append(model)
+        if errs:
+            model = None
         if model is not None:
             buckets = {"scenario": out.scenarios, "selfcheck": out.selfchecks, "reflection": out.reflections,
                        "course": []}

@@ -147,8 +147,11 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
             if node.ending is not None:
                 report.paths += tally.count
                 reached[nid].add(tally.count, path)
-                if not engine.ending_text(node.ending, env, hook):
-                    no_text[nid].add(tally.count, path)
+                try:
+                    if not engine.ending_text(node.ending, env, hook):
+                        no_text[nid].add(tally.count, path)
+                except engine.InvalidChoice as exc:
+                    broken.append(str(exc))
                 for claim in node.ending.claims:
                     try:
                         ok = holds(claim.text, env)
@@ -163,7 +166,11 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                     growth_unrepaired[nid].update(vars_.unrepaired)
                     report.harmful_growth += tally.count
                 continue
-            choices = engine.offered(node, env, hook)
+            try:
+                choices = engine.offered(node, env, hook)
+            except engine.InvalidChoice as exc:
+                broken.append(f"{exc} (after {_shown(path)})")
+                continue
             if not choices:
                 no_choice[nid].add(tally.count, path)
                 continue

@@ -165,6 +165,11 @@ def debrief(deb: Debrief, *, notes: bool = True) -> str:
         parts.append(f'<h3 class="mc-live-h">Ending: {inline(deb.ending.title)}</h3>{block(deb.ending.text)}')
     elif not deb.ended:
         parts.append('<p class="mc-live-muted">The room stopped before an ending.</p>')
+    if deb.state:
+        parts.append('<h3 class="mc-live-h">What the room\'s path set</h3>')
+        parts.append(_table(("On this path", "Value"), (
+            f'<tr><th scope="row">{esc(r.description or r.name.replace("_", " "))}</th><td>{esc(r.text)}</td></tr>'
+            for r in deb.state)))
     parts.append(f'<h3 class="mc-live-h">The room\'s path ({deb.matched} of {len(deb.steps)} steps took the strongest '
                  "option)</h3>")
     if deb.steps:
