@@ -107,7 +107,7 @@ def test_cli_startup_does_not_import_jupyter():
 # --- mentor-scenario/2: playtest, warnings, files of unknown kind, the map and the terminal player
 
 def _v2():
-    from tests.content.test_scenario_v2 import V2
+    from tests.conftest import SCENARIO_V2_YAML as V2
 
     return V2
 

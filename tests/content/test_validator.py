@@ -194,3 +194,16 @@ def test_validator_selfcheck_and_reflection(course_root, kind, text, expected):
     path.write_text(text)
     _, errors = check_file(path, kind, load_course(course_root / "modules/course.yaml"))
     assert sorted((e.code, e.line, e.col) for e in errors) == sorted(expected)
+
+
+def test_validator_schema_messages_come_from_the_rule_not_its_wording(write_scenario, course_root):
+    """Messages are built from jsonschema's ``validator_value`` (the rule), not by parsing its English text."""
+    text = SCENARIO_YAML.replace("        feedback: A closed question about the incident.\n", "").replace(
+        "scores: {validation: -2}", "scores: {validation: -5}")
+    _, errors = check_file(write_scenario(text), "scenario")
+    by_code = {e.code: e.message for e in errors}
+    assert by_code["schema.required"] == "'nodes.opening.choices.1' is missing the required key 'feedback'"
+    assert by_code["schema.range"] == ("'nodes.opening.choices.2.scores.validation' is -5; less than the minimum of "
+                                       "-3")
+    text = SCENARIO_YAML.replace("  mei: {name: Mei", "  Mei_X: {name: Mei")
+    assert problems(write_scenario(text), course_root)[0] == ("schema.id", line_of(text, "Mei_X"), 3)
