@@ -79,3 +79,10 @@ def test_lint_course_shares_count_best_and_correct_longest(course_root, write_sc
     shares = lint.length_shares(result.scenarios, result.selfchecks)
     assert (shares.correct_longest, shares.single_questions) == (1, 2)
     assert "correct option is the longest in 1 of 2 single-answer questions (50%)" in shares.summary()
+
+
+def test_lint_course_length_shares_reads_the_whole_course(course_root, write_scenario):
+    write_scenario()
+    _selfcheck(course_root, ["Sure", "Yes this one clearly"])
+    shares = lint.course_length_shares(course_root)
+    assert (shares.best_longest, shares.decision_points, shares.correct_longest, shares.single_questions) == (1, 1, 1, 2)

@@ -316,3 +316,13 @@ def test_v2_formats_doc_example_validates_and_playtests(tmp_path):
     result = check_paths(root=tmp_path)
     assert result.errors == [] and result.warnings == []
     assert playtest(result.scenarios[0]).paths == 5
+
+
+def test_v2_branch_after_one_that_always_applies_is_never_tried(write_scenario, found):
+    text = edit("      - {if: unrepaired > 0, goto: withdraw}\n",
+                "      - {if: best >= 0, goto: withdraw}\n      - {if: unrepaired > 0, goto: withdraw}\n")
+    text = edit("      claims: [unrepaired == 0]\n", "", text)
+    problems = found(text)
+    assert ("cond.never-true", *at(text, "unrepaired > 0")) in problems
+    _, errors = check_file(write_scenario(text), "scenario")
+    assert any("is never tried: an earlier branch applies" in e.message for e in errors)

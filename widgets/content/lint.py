@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from widgets.content.errors import ContentError
 from widgets.content.models import Scenario, SelfCheck
@@ -142,3 +143,12 @@ def length_shares(scenarios: Iterable[Scenario], selfchecks: Iterable[SelfCheck]
     sp = [p for sc in scenarios for p in scenario_points(sc)]
     qp = [p for sc in selfchecks for p in selfcheck_points(sc)]
     return Shares(sum(p.longest for p in sp), len(sp), sum(p.longest for p in qp), len(qp))
+
+
+def course_length_shares(root: Any = None) -> Shares:
+    """The shares over the whole course at ``root`` (default: the course found from here), for the
+    content test that holds both at or under 40%."""
+    from widgets.content.loader import check_paths
+
+    result = check_paths(root=root)
+    return length_shares(result.playable or result.scenarios, result.selfchecks)

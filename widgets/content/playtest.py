@@ -114,10 +114,15 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
 
     # Memoise on what conditions can tell apart: a built-in count no condition reads is dropped
     # from the key (layers keep paths of different lengths apart, so counting stays exact).
+    # Declared state no condition reads is pinned to its start value for the same reason.
     read = {name for _, text, _ in condition_sites(sc) for name in _names(text)}
     drop = {name: 0 for name in ("best", "mixed", "harmful") if name not in read}
+    start_values = dict(engine.initial_vars(sc).values)
+    unread = {name for name in start_values if name not in read}
 
     def project(v: engine.Vars) -> engine.Vars:
+        if unread:
+            v = replace(v, values=tuple((n, start_values[n] if n in unread else x) for n, x in v.values))
         return replace(v, **drop) if drop else v
 
     v0 = engine.initial_vars(sc)
@@ -261,19 +266,20 @@ def _errors(sc: Scenario, src: Source, report: Report, visited: set[str], taken:
                                f"claim '{claim.text}' of ending '{nid}' fails on {t.count} of {total} path(s) "
                                f"reaching it, e.g. {_shown(t.example or ())}"))
     if complete:
-        out += _never_true(sc, src, visited, taken, reached, true_sites)
+        out += _never_true(sc, src, visited, taken, reached, true_sites, met_sites)
     return out
 
 
 def _never_true(sc: Scenario, src: Source, visited: set[str], taken: set[str], reached: dict[str, _Tally],
-                true_sites: set[Site]) -> list[ContentError]:
+                true_sites: set[Site], met_sites: set[Site]) -> list[ContentError]:
     """Conditions met on some path (their node was visited) but true on none."""
     out: list[ContentError] = []
 
     def check(site: Site, cond: str | None, what: str, met: bool) -> None:
         if cond is not None and met and site not in true_sites:
-            out.append(src.error((*site, "if"), "cond.never-true",
-                                 f"the {what} condition '{cond}' is false on every path that reaches it"))
+            why = ("is false on every path that reaches it" if site in met_sites
+                   else "is never tried: an earlier branch applies on every path that reaches it")
+            out.append(src.error((*site, "if"), "cond.never-true", f"the {what} condition '{cond}' {why}"))
 
     for nid, node in sc.nodes.items():
         seen = nid in visited
