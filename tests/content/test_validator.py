@@ -207,3 +207,12 @@ def test_validator_schema_messages_come_from_the_rule_not_its_wording(write_scen
                                        "-3")
     text = SCENARIO_YAML.replace("  mei: {name: Mei", "  Mei_X: {name: Mei")
     assert problems(write_scenario(text), course_root)[0] == ("schema.id", line_of(text, "Mei_X"), 3)
+
+
+def test_validator_every_missing_key_is_named_once(write_scenario):
+    text = SCENARIO_YAML.replace("        feedback: A closed question about the incident.\n", "").replace(
+        "        quality: mixed\n", "")
+    _, errors = check_file(write_scenario(text), "scenario")
+    assert sorted(e.message for e in errors if e.code == "schema.required") == [
+        "'nodes.opening.choices.1' is missing the required key 'feedback'",
+        "'nodes.opening.choices.1' is missing the required key 'quality'"]

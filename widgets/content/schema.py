@@ -120,9 +120,11 @@ def _translate(src: Source, err: Any) -> list[ContentError]:
     where = ".".join(str(p) for p in path) or "document"
     v = err.validator
     if v == "required":
+        # jsonschema raises one error per missing key, each carrying the whole list; name every missing
+        # key (the caller removes the duplicates).
         present = err.instance if isinstance(err.instance, dict) else {}
-        missing = next((k for k in err.validator_value if k not in present), str(err.validator_value))
-        return [src.error(path, "schema.required", f"'{where}' is missing the required key '{missing}'")]
+        return [src.error(path, "schema.required", f"'{where}' is missing the required key '{key}'")
+                for key in err.validator_value if key not in present]
     if v == "additionalProperties" and isinstance(err.instance, dict):
         allowed = set(err.schema.get("properties", {}))
         extras = [k for k in err.instance if k not in allowed]
