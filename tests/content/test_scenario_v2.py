@@ -326,3 +326,18 @@ def test_v2_branch_after_one_that_always_applies_is_never_tried(write_scenario, 
     assert ("cond.never-true", *at(text, "unrepaired > 0")) in problems
     _, errors = check_file(write_scenario(text), "scenario")
     assert any("is never tried: an earlier branch applies" in e.message for e in errors)
+
+
+def test_v2_repair_of_a_choice_that_never_comes_first(found):
+    # 'curious' is not harmful, so name a harmful choice that can only come after: add one at 'explore'.
+    text = edit("      - id: move-on\n", """\
+      - id: snap
+        text: Honestly, you're overthinking it.
+        quality: harmful
+        scores: {listening: -2}
+        feedback: Dismissive.
+        goto: after
+      - id: move-on
+""")
+    text = edit("repairs: [dismiss]", "repairs: [dismiss, snap]", text)
+    assert ("ref.repair", *at(text, "snap]")) in found(text)

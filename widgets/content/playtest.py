@@ -103,6 +103,7 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     claim_true: dict[Site, int] = defaultdict(int)
     looping: _Tally = _Tally()
     broken: list[str] = []
+    repaired: set[tuple[str, str]] = set()
 
     def arrive(target: str, vars_: engine.Vars) -> str:
         nodes = engine.settle(sc, target, vars_, hook)
@@ -181,6 +182,9 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                 continue
             for c in choices:
                 taken.add(c.id)
+                for rid in c.repairs:
+                    if rid in vars_.unrepaired:
+                        repaired.add((c.id, rid))
                 after = project(engine.apply_choice(vars_, c))
                 after_env = after.env()
                 engine.shown_lines(c.reply, after_env, hook)
@@ -203,6 +207,8 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     if sc.version >= 2 and src is not None:
         report.errors = _errors(sc, src, report, visited, taken, reached, no_choice, no_text, growth_bad,
                                 growth_unrepaired, claim_false, claim_true, looping, broken, met_sites, true_sites)
+        if not (report.capped or looping.count):
+            report.errors += _idle_repairs(sc, src, taken, repaired)
     return report
 
 
@@ -296,6 +302,21 @@ def _never_true(sc: Scenario, src: Source, visited: set[str], taken: set[str], r
         if node.ending is not None:
             for p in node.ending.parts:
                 check(p.site, p.cond, "text part", nid in reached)
+    return out
+
+
+def _idle_repairs(sc: Scenario, src: Source, taken: set[str], repaired: set[tuple[str, str]]) -> list[ContentError]:
+    """``repairs:`` entries that repair nothing on any path (the harm never comes before the repair)."""
+    out = []
+    for node in sc.nodes.values():
+        for k, c in enumerate(node.choices):
+            if c.id not in taken:
+                continue
+            for j, rid in enumerate(c.repairs):
+                if (c.id, rid) not in repaired:
+                    out.append(src.error(("nodes", node.id, "choices", k, "repairs", j), "ref.repair",
+                                         f"choice '{c.id}' repairs '{rid}', but no path takes '{rid}' (unrepaired) "
+                                         f"before '{c.id}'; the repair never applies"))
     return out
 
 
