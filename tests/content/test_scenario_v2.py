@@ -341,3 +341,9 @@ def test_v2_repair_of_a_choice_that_never_comes_first(found):
 """)
     text = edit("repairs: [dismiss]", "repairs: [dismiss, snap]", text)
     assert ("ref.repair", *at(text, "snap]")) in found(text)
+
+
+def test_v2_yaml_booleans_as_conditions_read_as_true_and_false(found):
+    assert found(edit("claims: [unrepaired == 0]", "claims: [unrepaired == 0, true]")) == []
+    text = edit("{if: asked, text:", "{if: false, text:")
+    assert found(text) == [("cond.never-true", *at(text, "false, text"))]

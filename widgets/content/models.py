@@ -334,7 +334,7 @@ def _ending(e: dict[str, Any], site: Site) -> Ending:
         parts: tuple[TextPart, ...] = (TextPart(text, None, (*site, "text")),)
     else:
         parts = tuple(TextPart(p["text"], _cond(p), (*site, "text", k)) for k, p in enumerate(text))
-    claims = tuple(Claim(str(c), (*site, "claims", k)) for k, c in enumerate(e.get("claims") or ()))
+    claims = tuple(Claim(_cond({"if": c}) or "", (*site, "claims", k)) for k, c in enumerate(e.get("claims") or ()))
     plain = "\n\n".join(p.text for p in parts if p.cond is None)
     return Ending(e["kind"], e["title"], plain, parts, claims)
 
