@@ -29,7 +29,7 @@ def test_progress_box_counts_its_rows_and_numbers_scenarios_as_the_page_does(mod
     assert len(players) >= 2
     scenario_rows = [t[t.index("Scenario "):] for t in labels if "Scenario " in t]
     assert [t.split(":")[0] for t in scenario_rows] == [f"Scenario {n}" for n in range(1, len(players) + 1)]
-    for row, title in zip(scenario_rows, players):
+    for row, title in zip(scenario_rows, players, strict=True):
         assert title.strip() in row
     state = module_page.get_by_test_id("module-state").inner_text()
     assert f"of {rows.count()} parts done" in state or state.strip().startswith("Not started")
@@ -52,3 +52,9 @@ def test_prose_and_widgets_share_one_column_on_a_desktop_page(module_page):
     widget = module_page.locator("[data-testid=player]").first.bounding_box()
     assert widget is not None
     assert abs(prose - (widget["x"] + widget["width"])) <= 4, (prose, widget)
+
+
+def test_the_jupyterlab_note_is_hidden_on_served_pages(module_page):
+    """The first cell tells a JupyterLab user to Run All; a served page runs by itself, so it hides it."""
+    note = module_page.locator(".mc-lab-only")
+    assert note.count() == 1 and not note.is_visible()
