@@ -108,6 +108,9 @@ def test_course_notebook_is_thin_clean_and_complete(module):
     for src in code:
         for path in re.findall(r'"([\w./-]+\.yaml)"', src):
             assert (REPO / "modules" / module / path).is_file(), f"{module}: notebook calls missing file {path}"
+    first = "".join(nb["cells"][0]["source"])
+    assert 'class="mc-lab-only"' in first and "Run All Cells" in first, (
+        f"{module}: the first cell must tell a JupyterLab user to Run All (widgets appear only once it runs)")
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     for heading in ("Sources", "For facilitators"):
         assert heading in text, f"{module}: notebook lacks a '{heading}' section"
