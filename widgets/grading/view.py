@@ -70,6 +70,26 @@ class Announcer(anywidget.AnyWidget):
       model.on("change:count", update);
       region.textContent = model.get("message");
       el.appendChild(region);
+      // The whole grading view (buttons, lists, checkboxes, text fields) keeps JupyterLab's shortcuts out
+      // too: Lumino checks the key press's target itself, so every control gets the attribute, including
+      // controls drawn later; the view's root is only reachable once this output is attached to the page.
+      const FOCUSABLE = "input, button, select, textarea, summary, [tabindex]";
+      const mark = (root) => {
+        for (const node of root.querySelectorAll(FOCUSABLE)) {
+          if (!node.hasAttribute("data-lm-suppress-shortcuts")) node.setAttribute("data-lm-suppress-shortcuts", "true");
+        }
+      };
+      const guard = () => {
+        const root = el.closest(".mc-grading");
+        if (!root) return false;
+        mark(root);
+        new MutationObserver(() => mark(root)).observe(root, { childList: true, subtree: true });
+        return true;
+      };
+      if (!guard()) {
+        let tries = 0;
+        const timer = setInterval(() => { if (guard() || ++tries > 100) clearInterval(timer); }, 100);
+      }
     }
     export default { render };
     """
@@ -109,6 +129,10 @@ class LevelPicker(anywidget.AnyWidget):
         for (const opt of model.get("options")) {
           const label = document.createElement("label");
           const input = document.createElement("input");
+          // JupyterLab 4 (Lumino) matches no shortcut on a key press whose target carries this attribute
+          // (or sits inside an element that does, below the matching element): the arrow keys then choose
+          // a level instead of moving the notebook's cell selection, and letters never add or cut cells.
+          input.setAttribute("data-lm-suppress-shortcuts", "true");
           input.type = "radio";
           input.name = name;
           input.value = opt.value;
