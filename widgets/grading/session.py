@@ -258,14 +258,16 @@ class GradingSession:
         current = record is None or record.autograded_sha256 is None or record.autograded_current
         cells = sub.answers if sub and current else {}
 
-        def earlier(stored: StoredGrade | None) -> bool:
-            return bool(stored and record and record.replaced_at and stored.updated_at < record.replaced_at)
+        def earlier(stored: StoredGrade | None, cell: CellGrade | None) -> bool:
+            # Saved for the file this one replaced: autograding the new file reset the gradebook's score,
+            # so a stored grade without a matching manual score belongs to the old file.
+            return bool(stored and record and record.replaced_at and (cell is None or cell.manual_score is None))
 
         answers = []
         for p in prompts:
             stored = self.store.grade(assignment, student, p.id)
             answers.append(AnswerView(p, inspection.answers.get(p.id, Answer(p.id)), cells.get(p.id), stored,
-                                      earlier(stored)))
+                                      earlier(stored, cells.get(p.id))))
         status = self._status(inspection, sub, record)
         problems = [*inspection.problems, *self._resubmission_problems(assignment, record, status)]
         if sub is None and inspection.readable:
