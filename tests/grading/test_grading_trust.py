@@ -40,8 +40,14 @@ def graded(tmp_path_factory):
                    inbox / f"xena_{ASSIGNMENT}.ipynb")
     write_notebook(fill(blank, {"needs-and-boundaries": OTHER}, right), inbox / f"ola_{ASSIGNMENT}.ipynb")
     write_notebook(fill(blank, STRONG, right), inbox / f"una_{ASSIGNMENT}.ipynb")
+    # tess pasted a knowledge-check test cell back without its nbgrader marks, and edited it
+    tess = fill(blank, STRONG, right)
+    test = next(c for c in tess.cells if c.metadata["nbgrader"]["grade_id"].endswith("-test"))
+    test.metadata = {}
+    test.source = "# Checks that your answer to question 1 is in the right form.\nchosen = 'a'  # I changed this"
+    write_notebook(tess, inbox / f"tess_{ASSIGNMENT}.ipynb")
     import_folder(course, inbox, ASSIGNMENT)
-    autograded = nbgrader_apps.autograde(course, ASSIGNMENT, students=["xena", "ola"])
+    autograded = nbgrader_apps.autograde(course, ASSIGNMENT, students=["xena", "ola", "tess"])
     feedback = nbgrader_apps.generate_feedback(course, ASSIGNMENT, students=["xena", "ola"])
     yield {"course": course, "autograded": autograded, "feedback": feedback, "base": base}
     mp.undo()
@@ -107,3 +113,19 @@ def test_trust_an_edited_locked_test_cell_is_still_reported_and_restored(graded)
     assert sum("'checksum'" in ln and "has changed" in ln for ln in run.stderr.splitlines()) == 1
     graded_nb = json.loads(course.autograded_notebook("vic", ASSIGNMENT).read_text(encoding="utf-8"))
     assert "the mentor emptied the check" not in json.dumps(graded_nb)
+
+
+def test_trust_grading_view_shows_stray_cells_as_plain_text(graded):
+    from widgets.grading.assignments import load_course_rubric
+    from widgets.grading.session import GradingSession
+    from widgets.grading.view import GradingView
+
+    course = graded["course"]
+    rubric, _ = load_course_rubric(course)
+    view = GradingView(GradingSession(course, rubric, "trainer-a"))
+    view.mentor.value = "tess"
+    extra = view.extra.value
+    assert "Other text the mentor wrote" in extra
+    assert '<pre class="mc-plain"># Checks that your answer to question 1 is in the right form.' in extra
+    assert "<h1" not in extra and "I changed this" in extra
+    view.session.close()
