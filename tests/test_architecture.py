@@ -9,6 +9,7 @@ from tests.conftest import REPO
 
 CORE = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/scenario_map.py",
         "widgets/terminal_play.py", "widgets/learner.py", "widgets/live/room.py", "widgets/live/store.py",
+        "widgets/region_choice.py",
         "widgets/grading/score.py",
         "widgets/live/db.py", "widgets/live/codes.py", "widgets/live/debrief.py", "widgets/live/migrations.py",
         "widgets/live/errors.py"]

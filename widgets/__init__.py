@@ -11,7 +11,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_UI_EXPORTS = ("play", "selfcheck", "reflect", "header", "course_overview")
+_UI_EXPORTS = ("play", "selfcheck", "reflect", "header", "course_overview", "resources")
 
 
 def __getattr__(name: str) -> Any:

@@ -109,11 +109,20 @@ def map_(scenario: Path, output: Path) -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-def play(scenario: Path) -> None:
+@click.option("--region", default=None, help="Fill {crisis_line} and other resources from this region's pack "
+              "(modules/resources/<region>.yaml); default: $MENTOR_COURSE_REGION, region: in course.yaml, generic.")
+def play(scenario: Path, region: str | None) -> None:
     """Play SCENARIO in the terminal, choosing by number."""
+    from widgets.content.loader import find_root
+    from widgets.content.resources import fill_model, load_packs, normalise_region, region_pack
     from widgets.terminal_play import play_in_terminal
 
     sc = _scenario_or_exit(scenario)
+    root = find_root(scenario.resolve().parent)
+    if region is not None and normalise_region(region) not in load_packs(root):
+        raise click.BadParameter(f"no resource pack for {region!r} (packs: {', '.join(sorted(load_packs(root)))})",
+                                 param_hint="--region")
+    sc = fill_model(sc, region_pack(root, chosen=region))
 
     def ask(prompt: str) -> str:
         try:

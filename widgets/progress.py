@@ -181,7 +181,7 @@ class Section:
 
 SECTIONS: dict[str, Section] = {}
 #: Modules that register a section when imported (pure, like the loader's plugins).
-SECTION_PLUGINS = ("widgets.outcomes.records",)
+SECTION_PLUGINS = ("widgets.outcomes.records", "widgets.region_choice")
 
 
 def register_section(section: Section) -> None:

@@ -185,7 +185,10 @@ class CourseContent:
 EXTRA_KINDS: dict[str, Callable[[Path, Course | None], tuple[Any, list[ContentError]]]] = {}
 
 #: Modules that register further content kinds when imported (kept light: no Jupyter imports).
-PLUGINS = ("widgets.grading.rubric", "widgets.outcomes.content")
+PLUGINS = ("widgets.grading.rubric", "widgets.outcomes.content", "widgets.content.resources")
+
+#: Course-wide checks plugins add: (files checked, course root, what was found) -> more errors.
+COURSE_CHECKS: list[Callable[[list[Path], Path | None, CourseContent], Iterable[ContentError]]] = []
 
 
 def register_kind(kind: str, tag: str, schema_file: str, build: Builder,
@@ -289,5 +292,7 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
             if not (root / "modules" / mod.id).is_dir():
                 out.errors.append(manifest_src.error(("modules", i, "id"), "course.module-missing",
                                                      f"module '{mod.id}' has no folder modules/{mod.id}/"))
+    for course_check in COURSE_CHECKS:
+        out.errors += course_check(files, root, out)
     out.errors.sort()
     return out

@@ -200,6 +200,8 @@ class Course:
     modules: tuple[ModuleInfo, ...]
     summary: str = ""
     file: str = ""
+    #: ``region:`` in course.yaml: the resource pack shown when neither the mentor nor the server chose one.
+    region: str = ""
 
     @property
     def competency_ids(self) -> tuple[str, ...]:
@@ -296,4 +298,5 @@ def course_from_dict(d: dict[str, Any], file: str = "") -> Course:
         competencies=tuple(Competency(c["id"], c["title"], c.get("description", "")) for c in d["competencies"]),
         modules=tuple(ModuleInfo(m["id"], m["title"], m["minutes"], tuple(m["objectives"])) for m in d["modules"]),
         file=file,
+        region=d.get("region", ""),
     )

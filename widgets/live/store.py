@@ -134,11 +134,13 @@ def scenario_payload(sc_path: Path | str, *, course: Any = None, file: str = "")
     file it came from. Raises ``ContentInvalid`` (from the loader) when the file has problems."""
     import yaml
 
-    from widgets.content.loader import display_path, load_scenario
+    from widgets.content.loader import display_path, find_root, load_scenario
+    from widgets.content.resources import fill_model, region_pack
 
     path = Path(sc_path)
     sc = load_scenario(path, course)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # The room keeps the text every participant reads, filled from the server's region pack.
+    data = fill_model(yaml.safe_load(path.read_text(encoding="utf-8")), region_pack(find_root(path.parent)))
     titles = {}
     if course is not None:
         titles = {c.id: c.title for c in course.competencies if c.id in sc.competencies}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from widgets.content.resources import REGION_ENV
 from widgets.serving.settings import ServeSettings, stock_settings
 
 #: Tunings an operator (or a benchmark) can switch off one at a time with --no-tuning NAME.
@@ -72,6 +73,19 @@ def settings_from_options(course_dir: Path | None, data_dir: Path | None, host: 
     return s
 
 
+def region_option(course_root: Path, region: str) -> str:
+    """``--region``'s value as a pack's code, or a clear error naming the packs there are."""
+    from widgets.content.resources import load_packs, normalise_region
+
+    packs = load_packs(course_root)
+    code = normalise_region(region)
+    if code not in packs:
+        have = ", ".join(sorted(packs)) or "none: add modules/resources/<region>.yaml"
+        raise click.BadParameter(f"no resource pack for {region!r} in {course_root / 'modules' / 'resources'} "
+                                 f"(packs: {have})", param_hint="--region")
+    return code
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but a loopback address lets other machines in, without a login.")
@@ -90,13 +104,19 @@ def settings_from_options(course_dir: Path | None, data_dir: Path | None, host: 
 @click.option("--no-tuning", multiple=True, type=click.Choice(sorted(TUNINGS)),
               help="Switch one of the measured tunings off (repeatable); see docs/serving.md.")
 @click.option("--stock", is_flag=True, help="Switch every tuning off: behave like plain Voilà (for comparisons).")
+@click.option("--region", default=None,
+              help="Region whose resource pack (modules/resources/<region>.yaml) fills crisis lines and other "
+                   "resources, e.g. CA; default: region: in course.yaml, else generic. Kernels find it in "
+                   "$MENTOR_COURSE_REGION; a mentor can still switch on the page.")
 def serve(host: str, port: int, data_dir: Path | None, course_dir: Path | None, base_url: str, pool_size: int,
-          cull_idle: int, no_tuning: tuple[str, ...], stock: bool) -> None:
+          cull_idle: int, no_tuning: tuple[str, ...], stock: bool, region: str | None) -> None:
     """Serve the course on this machine: a landing page listing the modules, each module a Voilà page.
 
     Prints the URL to open. Ctrl-C stops the server and every kernel it started.
     """
     s = settings_from_options(course_dir, data_dir, host, port, base_url, pool_size, cull_idle, no_tuning, stock)
+    if region is not None:
+        s = s.with_changes(extra_env={**s.extra_env, REGION_ENV: region_option(s.course_root, region)})
     if not _is_loopback(host):
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can open the course "
                    "(there is no login). Put it behind your organisation's proxy and sign-in.", err=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_API = ("play", "selfcheck", "reflect", "header", "course_overview")
+_API = ("play", "selfcheck", "reflect", "header", "course_overview", "resources")
 
 
 def __getattr__(name: str) -> Any:

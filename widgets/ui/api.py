@@ -64,6 +64,14 @@ def header(module: str | None = None) -> Any:
     return _guard("module header", build)
 
 
+def resources() -> Any:
+    """The "Resources for your region" box on its own (the module header shows it too): crisis lines,
+    emergency number and reporting bodies from the programme's region pack, with a control to switch."""
+    from widgets.ui.status_view import ResourcesView
+
+    return _guard("resources box", lambda s: ResourcesView(s))
+
+
 def course_overview() -> Any:
     """Every module of the course with what the learner has done in it."""
     from widgets.ui.status_view import OverviewView
@@ -81,4 +89,4 @@ def course_overview() -> Any:
     return _guard("course overview", build)
 
 
-__all__ = ["course_overview", "header", "play", "reflect", "selfcheck"]
+__all__ = ["course_overview", "header", "play", "reflect", "resources", "selfcheck"]

@@ -38,6 +38,9 @@ class CourseWidget(anywidget.AnyWidget):
     """Base of the player, self-check, reflection, header and overview views."""
 
     _css = HERE / "course.css"
+    #: Attributes holding content models whose text carries resource placeholders: they are filled
+    #: again when the region changes (:meth:`Session.refill`).
+    _filled: tuple[str, ...] = ()
     props = traitlets.Dict(help="Everything the view shows, built by a pure *_props function.").tag(sync=True)
 
     def __init__(self, session: Session, **kwargs: Any) -> None:
@@ -45,6 +48,7 @@ class CourseWidget(anywidget.AnyWidget):
         self.session = session
         self.seen_generation = session.generation
         self.on_msg(self._on_msg)
+        session.subscribe(self._refill)
         session.subscribe(self._on_progress)
 
     def reload(self) -> None:
@@ -58,14 +62,21 @@ class CourseWidget(anywidget.AnyWidget):
     def report_fault(self, message: str) -> None:
         self.send({"type": "result", "ok": False, "message": message})
 
+    def _refill(self, reason: str) -> None:
+        """Fill this view's content again when the region may have changed (runs before reload)."""
+        if reason in ("import", "learner", "region"):
+            for name in self._filled:
+                setattr(self, name, self.session.refill(getattr(self, name)))
+
     def _on_progress(self, reason: str) -> None:
-        if reason in ("import", "learner"):
+        if reason in ("import", "learner", "region"):
             self.seen_generation = self.session.generation
             self.reload()
 
     def _catch_up(self) -> None:
         if self.seen_generation != self.session.generation:
             self.seen_generation = self.session.generation
+            self._refill("learner")
             self.reload()
 
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:

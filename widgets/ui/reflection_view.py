@@ -26,6 +26,7 @@ class ReflectionView(CourseWidget):
     """A text area per prompt that saves as the mentor types, with Markdown and notebook export."""
 
     _esm = esm("reflection_view.js")
+    _filled = ("reflection",)
 
     def __init__(self, reflection: Reflection, session: Session, **kwargs: Any) -> None:
         super().__init__(session, **kwargs)

@@ -40,6 +40,7 @@ class ScenarioView(CourseWidget):
     """Plays one scenario, saving every step to the learner's progress."""
 
     _esm = esm("scenario_view.js")
+    _filled = ("scenario",)
 
     def __init__(self, scenario: Scenario, session: Session, **kwargs: Any) -> None:
         super().__init__(session, **kwargs)

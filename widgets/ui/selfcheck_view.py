@@ -19,6 +19,7 @@ class SelfCheckView(CourseWidget):
     """Questions from a module's ``selfcheck.yaml``, saved to the learner's progress when checked."""
 
     _esm = esm("selfcheck_view.js")
+    _filled = ("check",)
 
     def __init__(self, check: SelfCheck, session: Session, **kwargs: Any) -> None:
         super().__init__(session, **kwargs)

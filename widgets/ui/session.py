@@ -18,7 +18,10 @@ from widgets import learner as learner_mod
 from widgets.content.errors import ContentInvalid
 from widgets.content.loader import check_file, display_path, find_root, folder_module
 from widgets.content.models import Course
-from widgets.progress import ProgressError, ProgressFile, ProgressTooNew
+from widgets.progress import ProgressError, ProgressFile, ProgressTooNew, make_event
+
+#: Content kinds whose text may carry resource placeholders ({crisis_line}); filled on load.
+FILLED_KINDS = ("scenario", "selfcheck", "reflection")
 
 Listener = Callable[[str], None]
 
@@ -46,6 +49,11 @@ class Session:
         self._course: Course | None = None
         self._course_key: tuple[Any, ...] | None = None
         self._content: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+        self._packs: dict[str, Any] = {}
+        self._packs_key: tuple[Any, ...] | None = None
+        #: id of a filled model -> (that model, the model as written), so a view can be refilled
+        #: when the region changes (see :meth:`refill`).
+        self._raw: dict[int, tuple[Any, Any]] = {}
         self._lock = threading.RLock()
         self._ready = threading.Event()
         self.binder: threading.Thread | None = None
@@ -177,7 +185,8 @@ class Session:
 
     def notify(self, reason: str) -> None:
         """Tell every view the progress changed: ``event`` (a step anywhere), ``import`` (replaced
-        from a file) or ``learner`` (another learner id was adopted)."""
+        from a file), ``learner`` (another learner id was adopted) or ``region`` (the mentor chose
+        another region's resources)."""
         for listener in list(self._listeners):
             try:
                 listener(reason)
@@ -226,7 +235,65 @@ class Session:
         if errors:
             raise ContentInvalid(errors)
         self._content[key] = (stamp, model)
-        return model
+        return self.fill(model) if kind in FILLED_KINDS else model
+
+    # ----------------------------------------------------------------------------- resources
+    def packs(self) -> dict[str, Any]:
+        """The course's resource packs by region code (re-read when modules/resources/ changes)."""
+        from widgets.content import resources
+
+        folder = resources.packs_folder(self.root)
+        try:
+            key = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.yaml"))) \
+                if folder is not None and folder.is_dir() else ()
+        except OSError:
+            key = ()
+        if key != self._packs_key:
+            self._packs, self._packs_key = resources.load_packs(self.root), key
+        return self._packs
+
+    def region(self) -> tuple[str, str]:
+        """The region whose resources this learner sees, and why (learner, server, course, default)."""
+        from widgets.content.resources import choose_region
+        from widgets.region_choice import chosen_region
+
+        course = self.course()
+        return choose_region(self.packs(), learner=chosen_region(self.doc), course=course.region if course else None)
+
+    def pack(self) -> Any:
+        """The chosen region's pack (None when the course has no packs at all)."""
+        from widgets.content.resources import GENERIC
+
+        packs = self.packs()
+        return packs.get(self.region()[0]) or packs.get(GENERIC)
+
+    def fill(self, model: Any) -> Any:
+        """``model`` with its resource placeholders filled from the chosen region's pack."""
+        from widgets.content.resources import fill_model
+
+        filled = fill_model(model, self.pack())
+        if filled is not model:
+            self._raw[id(filled)] = (filled, model)
+        return filled
+
+    def refill(self, model: Any) -> Any:
+        """A model :meth:`load` returned, filled again for the region chosen now."""
+        kept = self._raw.get(id(model))
+        raw = kept[1] if kept and kept[0] is model else model
+        return self.fill(raw)
+
+    def set_region(self, region: str) -> str:
+        """Show ``region``'s resources to this learner from now on, and tell every view. Returns an
+        error message for the learner, or "" when it was saved."""
+        from widgets.content.resources import normalise_region
+
+        code = normalise_region(region)
+        if code not in self.packs():
+            return f"There is no resource pack for '{region}' in this course."
+        problem = self.record(make_event("learner.region", region=code))
+        if not problem:
+            self.notify("region")
+        return problem
 
     def module_id(self, given: str | None = None) -> str | None:
         """The module a notebook belongs to: given, or from the working folder ``modules/<id>/``."""

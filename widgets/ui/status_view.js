@@ -53,6 +53,78 @@ function moduleHref(moduleId, depth) {
   return url.toString();
 }
 
+// Only these schemes become links; anything else is shown as text (packs are validated, but a link
+// is the one place a wrong value could act).
+function safeHref(href) {
+  return /^(https?:\/\/|tel:|sms:)/.test(href || "") ? href : null;
+}
+
+// Why this region is shown, in words (widgets/content/resources.py choose_region).
+const WHY = { learner: "your choice", server: "set by this course's server", course: "set for this course" };
+
+// The "Resources for your region" box (props from widgets/content/resources.py pack_props): the region
+// and a control to change it, the emergency number and crisis line at once, every other role in a
+// disclosure. Every value is put in as text; unverified entries say so in words.
+function resourcesBox(r, send) {
+  const headId = uid("mc-res");
+  const pickId = uid("mc-res-pick");
+  const selectId = uid("mc-res-sel");
+  const entry = (e) => {
+    if (e.absent) {
+      return h("li", { "data-testid": `resource-${e.role}` },
+        h("span", { className: "mc-res-title", text: `${e.title}: ` }),
+        h("span", { text: `not available here. ${e.absent}` }),
+        e.see ? h("span", { text: ` See: ${e.see}.` }) : "");
+    }
+    const ways = e.ways.map((w) => {
+      const href = safeHref(w.href);
+      return h("span", { className: "mc-res-way" }, `${w.label} `,
+        href ? h("a", { href, text: w.value, rel: "noopener", target: w.kind === "chat" || w.kind === "web" ? "_blank" : null })
+          : h("span", { text: w.value }));
+    });
+    const sep = (list) => list.flatMap((x, i) => (i ? ["; ", x] : [x]));
+    return h("li", { "data-testid": `resource-${e.role || "directory"}` },
+      e.title ? h("span", { className: "mc-res-title", text: `${e.title}: ` }) : "",
+      h("strong", { text: e.name }),
+      e.unverified ? h("span", { className: "mc-res-unverified", "data-testid": "resource-unverified", text: ` (${e.unverified})` }) : "",
+      ways.length ? h("span", {}, " — ", sep(ways)) : "",
+      h("span", { className: "mc-small mc-res-meta" }, `${e.serves}. Languages: ${e.languages}. Hours: ${e.hours}.`,
+        e.note ? ` ${e.note}` : "", " ",
+        safeHref(e.source) ? h("a", { href: e.source, target: "_blank", rel: "noopener", text: "Source" }) : "Source",
+        ` (checked ${e.checked}${e.source_date ? `; page dated ${e.source_date}` : ""}).`));
+  };
+  const first = r.roles.filter((e) => e.role === "emergency" || e.role === "crisis_line");
+  const rest = r.roles.filter((e) => !(e.role === "emergency" || e.role === "crisis_line"));
+  const select = h("select", { id: selectId, "data-testid": "region-select" },
+    r.regions.map((g) => h("option", { value: g.code, selected: g.code === r.region, text: g.name })));
+  const picker = h("div", { id: pickId, className: "mc-field", hidden: true, "data-testid": "region-picker" },
+    h("label", { for: selectId, text: "Show resources for: " }), select,
+    h("button", { type: "button", className: "mc-button", "data-testid": "region-apply", text: "Show these resources",
+      onclick: () => send({ action: "region", region: select.value }) }));
+  const change = h("button", { type: "button", className: "mc-button mc-res-change", "aria-expanded": "false",
+    "aria-controls": pickId, "data-testid": "region-change", text: "change" });
+  change.addEventListener("click", () => {
+    const open = picker.hidden;
+    picker.hidden = !open;
+    change.setAttribute("aria-expanded", String(open));
+    if (open) select.focus();
+  });
+  return h("section", { className: "mc-resources", "aria-labelledby": headId, "data-testid": "resources-box" },
+    h("h2", { id: headId, className: "mc-res-heading", text: "Resources for your region" }),
+    h("p", { "data-testid": "resources-region" }, "Resources shown for: ", h("strong", { text: r.name || "no region" }),
+      WHY[r.why] ? h("span", { className: "mc-small", text: ` (${WHY[r.why]})` }) : "",
+      " ", r.regions.length > 1 ? change : ""),
+    picker,
+    r.intro ? h("p", { className: "mc-small", text: r.intro }) : "",
+    h("ul", { className: "mc-res-list" }, first.map(entry)),
+    rest.length || r.directories.length ? h("details", { className: "mc-details", "data-testid": "resources-more" },
+      h("summary", { text: `More resources for ${r.name}: reporting a concern, domestic violence, forced marriage, finding a therapist` }),
+      h("ul", { className: "mc-res-list" }, rest.map(entry)),
+      r.directories.length ? [h("p", { className: "mc-small", text: "Directories:" }),
+        h("ul", { className: "mc-res-list" }, r.directories.map(entry))] : "") : "",
+    h("p", { className: "mc-small", text: "In an emergency, follow your programme's protocol and call emergency services first." }));
+}
+
 function render({ model, el }) {
   // keys pressed inside the widget are the widget's: JupyterLab's notebook shortcuts (Enter, A, B, D D,
   // arrows) must not act on the cell while a choice or a text area has focus
@@ -60,8 +132,10 @@ function render({ model, el }) {
   const main = h("div");
   const link = h("div");
   const panel = h("div");
+  const box = h("div");
   const result = h("div", { role: "status", "aria-live": "polite", "data-testid": "progress-result" });
-  root.append(main, link, panel, result);
+  root.append(main, box, link, panel, result);
+  let boxKey = null;
   el.append(root);
   let panelKey = null;
   let linkedId = null;
@@ -168,6 +242,16 @@ function render({ model, el }) {
   function update() {
     const p = model.get("props") || {};
     if (!p.kind) return;
+    const resKey = JSON.stringify(p.resources || null);
+    if (resKey !== boxKey) {
+      // rebuilt only when the region or its pack changed, so an open picker keeps its focus
+      boxKey = resKey;
+      box.replaceChildren(p.resources ? resourcesBox(p.resources, (m) => model.send(m)) : "");
+    }
+    if (p.kind === "resources") {
+      root.className = "mc mc-resources-only";
+      return;
+    }
     const notes = [
       p.error ? h("p", { className: "mc-alert", role: "alert", text: p.error }) : "",
       ...(p.notices || []).map((n) => h("p", { className: "mc-note", role: "status", text: n })),

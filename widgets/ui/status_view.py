@@ -47,12 +47,25 @@ class _ProgressControls(CourseWidget):
                 return
             ok, message = self.session.import_progress(text, str(content.get("name") or "the imported file"))
             self.send({"type": "result", "ok": ok, "message": message})
+        elif action == "region":
+            region = str(content.get("region", ""))[:20]
+            error = self.session.set_region(region)
+            name = self.session.packs().get(self.session.region()[0])
+            self.send({"type": "result", "ok": not error,
+                       "message": error or f"Resources shown for: {name.name if name else region}."})
         elif action == "name":
             name = str(content.get("name", ""))[:120]
             error = self.session.record(make_event("learner.name", name=name))
             self.send({"type": "result", "ok": not error,
                        "message": error or ("Your name was saved with your progress." if name.strip()
                                             else "Your name was removed; only the pseudonymous id is kept.")})
+
+
+def resources_box(session: Session) -> dict[str, Any]:
+    """The "Resources for your region" box: the chosen pack, why it was chosen, and the others."""
+    from widgets.content.resources import pack_props
+
+    return pack_props(session.pack(), why=session.region()[1], choices=session.packs().values())
 
 
 class HeaderView(_ProgressControls):
@@ -70,7 +83,19 @@ class HeaderView(_ProgressControls):
         status = module_status(self.inventory, self.session.doc)
         self.props = {"kind": "header", **header_props(
             status, minutes=info.minutes if info else 0,
-            learner=self._learner(), notices=self.session.notices, error=self.session.error)}
+            learner=self._learner(), notices=self.session.notices, error=self.session.error),
+            "resources": resources_box(self.session)}
+
+
+class ResourcesView(_ProgressControls):
+    """Only the resources box, for ``widgets.resources()`` where a notebook wants it in its prose."""
+
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(session, **kwargs)
+        self.reload()
+
+    def reload(self) -> None:
+        self.props = {"kind": "resources", "learner": self._learner(), "resources": resources_box(self.session)}
 
 
 class OverviewView(_ProgressControls):
@@ -101,4 +126,4 @@ class OverviewView(_ProgressControls):
             return 1
 
 
-__all__ = ["HeaderView", "OverviewView"]
+__all__ = ["HeaderView", "OverviewView", "ResourcesView", "resources_box"]
