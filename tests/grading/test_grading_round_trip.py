@@ -320,3 +320,25 @@ def test_round_trip_view_escapes_what_mentors_wrote(trip, tmp_path):
     answer = inspect_submission(raw, [p.id for p in session.prompts(ASSIGNMENT)]).answers["needs-and-boundaries"]
     html = _markdown(answer.text, escape=True)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<em>fine</em>" in html
+
+
+def test_round_trip_plain_nbgrader_never_records_an_unreadable_file(trip, tmp_path):
+    """Plain `nbgrader autograde` over the whole course, then `nbgrader export`: the cut-short file is not a
+    0-point submission (it is kept out of submitted/), and the rest keep their grades."""
+    import os
+    import subprocess
+    import sys
+
+    course = trip["course"]
+    env = {k: v for k, v in os.environ.items() if k != "MENTOR_COURSE_GRADEBOOK_URL"}
+    run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], cwd=course.root, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert BROKEN not in Gradebook(course.db_url, course.course_id).submissions(ASSIGNMENT)
+    out = tmp_path / "grades.csv"
+    export = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(out)], cwd=course.root, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert export.returncode == 0, export.stderr[-3000:]
+    with out.open(encoding="utf-8") as fh:
+        exported = {r["student_id"] for r in csv.DictReader(fh) if r["assignment"] == ASSIGNMENT}
+    assert exported == {DEE, SAM, ZOE}
