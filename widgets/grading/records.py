@@ -17,6 +17,7 @@ plain ``nbgrader autograde`` would otherwise record it as a 0-point submission t
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from widgets.grading.course import Course
@@ -70,6 +71,9 @@ def write_local(course: Course, record: SubmissionRecord) -> Path:
     else:
         path = unreadable_notebook(course, record.student, record.assignment)
     _write(path, record.content)
+    # The copy is as old as the record, so sync() never mistakes it for a newer file that arrived here.
+    recorded = datetime.fromisoformat(record.recorded_at).timestamp()
+    os.utime(path, (recorded, recorded))
     if record.timestamp:
         (path.parent / "timestamp.txt").write_text(record.timestamp, encoding="utf-8")
     return path
@@ -103,8 +107,6 @@ def sync(store: RubricStore, course: Course, assignment: str, display_names: dic
             continue
         if data is not None and sha256(data) != record.sha256:
             mtime = path.stat().st_mtime
-            from datetime import datetime
-
             recorded = datetime.fromisoformat(record.recorded_at).timestamp()
             if mtime > recorded + 1:  # a newer file arrived here (nbgrader collect --update)
                 record = store.record_submission(assignment, student, data, _timestamp_of(path.parent),
