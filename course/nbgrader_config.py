@@ -67,13 +67,13 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-#: Feedback goes to the mentor: never the hidden tests (nbgrader 0.9.6 keeps them by default), nor a
-#: failed hidden test's traceback, which quotes the expected answer; mentors' text sanitised again (for
-#: submissions autograded before SanitizeMentorText existed).
+#: Feedback goes to the mentor: never the hidden tests (nbgrader 0.9.6 keeps them, jupyter/nbgrader#917),
+#: nor a failed hidden test's traceback, which quotes the expected answer (ClearHiddenTestsFromFeedback:
+#: nbgrader's ClearHiddenTests plus that); mentors' text sanitised again (for submissions autograded
+#: before SanitizeMentorText existed).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "widgets.grading.preprocessors.ClearHiddenTestOutputs",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "widgets.grading.preprocessors.ClearHiddenTestsFromFeedback",
     "widgets.grading.preprocessors.SanitizeMentorText",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

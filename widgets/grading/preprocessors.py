@@ -9,7 +9,7 @@ from typing import Any
 
 from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import List, Unicode
 
 from widgets.grading.gradebook import Gradebook, SourceCell
 from widgets.grading.notebooks import NBGRADER_SCHEMA_VERSION, cell_id
@@ -138,6 +138,8 @@ class SanitizeMentorText(NbGraderPreprocessor):
     """
 
     safe_output_keys = frozenset({"text/plain", "image/png", "image/jpeg"})
+    #: HTMLExporter configures this for every preprocessor; declared so traitlets does not warn about it.
+    display_data_priority = List(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
         nb.metadata.pop("title", None)  # nbconvert puts it into <title> unescaped
@@ -163,19 +165,22 @@ class SanitizeMentorText(NbGraderPreprocessor):
         return cell, resources
 
 
-class ClearHiddenTestOutputs(NbGraderPreprocessor):
-    """Keep only the last line of a failed hidden test's error in the feedback.
+class ClearHiddenTestsFromFeedback(ClearHiddenTests):
+    """nbgrader's ``ClearHiddenTests`` for feedback, plus the error a failed hidden test left behind.
 
-    A wrong knowledge-check letter fails the hidden ``assert chosen == set("acd")``, and the traceback
-    nbgrader stores quotes that line, answer included. Runs before nbgrader's ``ClearHiddenTests`` (which
-    removes the hidden lines from the cell's source) in ``GenerateFeedback.preprocessors``.
+    nbgrader 0.9.6 puts hidden tests back to autograde and keeps them in the feedback (jupyter/nbgrader#917):
+    the mentor would read ``assert chosen == set("acd")``. This removes the hidden region from each test
+    cell's source, as ``generate_assignment`` does for the release, and cuts a failed test's traceback
+    (which quotes the failing line, answer included) down to its last line, e.g. ``AssertionError: Not the
+    expected answer: see the explanations in the module.``
     """
 
-    begin = Unicode("BEGIN HIDDEN TESTS", help="The delimiter nbgrader's ClearHiddenTests looks for.").tag(config=True)
+    #: HTMLExporter configures this for every preprocessor; declared so traitlets does not warn about it.
+    display_data_priority = List(config=True)
 
     def preprocess_cell(self, cell: Any, resources: Any, cell_index: int) -> tuple[Any, Any]:
-        if cell.cell_type == "code" and self.begin.lower() in cell.source.lower():
+        if cell.cell_type == "code" and self.begin_test_delimeter.lower() in cell.source.lower():
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
-        return cell, resources
+        return super().preprocess_cell(cell, resources, cell_index)
