@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from widgets.live.ui.facilitator import FacilitatorApp
 from widgets.live.ui.participant import ParticipantApp
 
@@ -158,3 +159,18 @@ def test_apps_report_a_store_that_cannot_be_opened(tmp_path, course_root):
     ann = ParticipantApp(environ={**env, "QUERY_STRING": "code=KXR7PM"})
     for app, button in ((fac, fac.create_btn), (ann, ann.join_btn)):
         assert "does not exist" in app.bridge.error and button.disabled
+
+
+def test_facilitator_lists_scenarios_numbered_in_course_order():
+    """A module id need not start with its number (`safeguarding` comes second): the picker numbers and
+    orders modules as the course lists them, capstone first."""
+    from widgets.live.ui.facilitator import course_scenarios
+
+    course, listed, _ = course_scenarios(REPO)
+    position = {m.id: n for n, m in enumerate(course.modules, 1)}
+    labels = [label for label, _, _ in listed]
+    assert labels[0].startswith(f"{position['10-capstone']} · ")
+    rest = [sc.module for _, _, sc in listed[1:]]
+    assert rest == sorted(rest, key=position.__getitem__)
+    for label, _, sc in listed:
+        assert label.startswith(f"{position[sc.module]} · ")

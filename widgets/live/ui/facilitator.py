@@ -47,12 +47,16 @@ def course_scenarios(root: Path | None = None) -> tuple[Course | None, list[tupl
     content = check_paths(root=root) if root else check_paths()
     course = content.course
     titles = {m.id: m.title for m in course.modules} if course else {}
+    # Modules are numbered and ordered as the course lists them (an id need not start with a number:
+    # `safeguarding` comes second), capstone first because cohorts play it most.
+    position = {m.id: n for n, m in enumerate(course.modules, 1)} if course else {}
     out = []
-    for sc in sorted(content.scenarios, key=lambda s: (s.module != "10-capstone", s.module, s.title)):
+    for sc in sorted(content.scenarios, key=lambda s: (s.module != "10-capstone", position.get(s.module, len(position) + 1),
+                                                        s.module, s.title)):
         path = Path(sc.file)
         if not path.is_absolute() and root is not None:
             path = root / path
-        label = f"{sc.module[:2]} · {titles.get(sc.module, sc.module)} · {sc.title}"
+        label = f"{position.get(sc.module, '–')} · {titles.get(sc.module, sc.module)} · {sc.title}"
         out.append((label, path, sc))
     broken = len({e.file for e in content.errors if "/scenarios/" in e.file})
     return course, out, broken
