@@ -159,7 +159,8 @@ def test_apps_report_a_store_that_cannot_be_opened(tmp_path, course_root):
     fac = FacilitatorApp(environ=env, course_root=course_root)
     ann = ParticipantApp(environ={**env, "QUERY_STRING": "code=KXR7PM"})
     for app, button in ((fac, fac.create_btn), (ann, ann.join_btn)):
-        assert "does not exist" in app.bridge.error and button.disabled
+        assert "cannot be used right now" in app.bridge.error and button.disabled
+        assert str(tmp_path) not in app.bridge.error  # issue 17 (5): no server path shown to visitors
 
 
 def test_apps_one_page_takes_one_seat_and_a_blocked_browser_is_told_why(env, course_root):

@@ -101,6 +101,7 @@ def test_serve_caps_kernels_per_client_and_in_all_and_culls_pages_that_never_con
         assert time.monotonic() - started < 30  # seconds, not the idle culler's 600
         assert "its page never connected" in served.output()
         assert as_visitor("198.51.100.1")[0] == 200  # freed: the first visitor may come back
+        assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700  # issue 17 (6): a private data folder
     finally:
         served.stop()
 
@@ -110,8 +111,13 @@ def test_serve_hides_a_malformed_comm_open_traceback_from_the_visitor(tmp_path: 
     from tests.serving.conftest import write_tiny_course
 
     course = write_tiny_course(tmp_path / "course")
+    stale = tmp_path / "data" / "progress" / ".mentor-abc.json.k3j2.tmp"  # a save killed by kill -9
+    stale.parent.mkdir(parents=True)
+    stale.write_text('{"drafts": "words nobody should find later"}')
     served = process.serve(course, tmp_path / "data", tmp_path / "serve.log", "--pool-size", "0")
     try:
+        assert not stale.exists()  # issue 17 (6): removed at start-up
+        assert "removed a temporary file left by an interrupted save" in served.output()
         status, html, _ = fetch(served.url + PAGE)
         assert status == 200
         kernel = page_config(html)["kernelId"]

@@ -120,7 +120,7 @@ def default_url(environ: Mapping[str, str] | None = None) -> str:
     if env.get(DATA_ENV):
         return f"sqlite:///{Path(env[DATA_ENV]).expanduser().resolve() / DB_FILE}"
     base = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "mentor-course"
-    base.mkdir(parents=True, exist_ok=True)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     return f"sqlite:///{base / DB_FILE}"
 
 

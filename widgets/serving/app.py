@@ -266,9 +266,17 @@ def course_routes(routes: list[Route], s: ServeSettings, server_url: str) -> lis
 def build_app(s: ServeSettings) -> CourseVoila:
     """A configured, bound app ready to :meth:`~CourseVoila.run` (Voilà's ``initialize`` + ``prepare``).
 
-    Sets the process environment the kernels inherit (data folder, course root, template path).
+    Sets the process environment the kernels inherit (data folder, course root, template path). A new
+    data folder is readable by the server's user only; temporary files a killed save left in it (they
+    may hold a learner's draft) are removed, as nothing is writing there yet.
     """
-    s.data_dir.mkdir(parents=True, exist_ok=True)
+    from widgets.progress import remove_stale_temp_files
+
+    if not s.data_dir.exists():
+        s.data_dir.mkdir(mode=0o700, parents=True)
+        s.data_dir.chmod(0o700)
+    for tmp in remove_stale_temp_files(s.data_dir):
+        print(f"removed a temporary file left by an interrupted save: {tmp.relative_to(s.data_dir)}", flush=True)
     os.environ.update(s.kernel_env())
     use_course_templates()
     app = CourseVoila(s)
