@@ -17,7 +17,6 @@ from tornado.websocket import websocket_connect
 
 from tests.serving.test_serve_server import PAGE, page_config
 from widgets.serving import process
-from widgets.serving.clients import KernelLimits, client_address, client_key
 
 WHO_CELL = """\
 import os
@@ -36,6 +35,8 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, di
 
 
 def test_client_address_reads_forwarded_for_only_from_a_trusted_proxy():
+    from widgets.serving.clients import client_address, client_key
+
     assert client_address("203.0.113.9", "10.1.1.1", ()) == "203.0.113.9"  # nobody trusted: header ignored
     assert client_address("203.0.113.9", "10.1.1.1", ("10.0.0.0/8",)) == "203.0.113.9"  # peer is not the proxy
     # the visitor can write anything on the left; the proxy appends the address it saw
@@ -46,6 +47,8 @@ def test_client_address_reads_forwarded_for_only_from_a_trusted_proxy():
 
 
 def test_kernel_limits_count_per_client_and_in_all():
+    from widgets.serving.clients import KernelLimits
+
     limits = KernelLimits(max_kernels=3, per_client=2, unconnected_timeout=5, clock=lambda: now[0])
     now = [0.0]
     a1, a2 = limits.admit("a"), limits.admit("a")
@@ -76,6 +79,8 @@ def who_course(tmp_path: Path) -> Path:
 def test_serve_caps_kernels_per_client_and_in_all_and_culls_pages_that_never_connect(who_course: Path,
                                                                                         tmp_path: Path):
     """Six parallel `curl`s of a module page made six kernels; a kernel with no websocket lived 600 s."""
+    from widgets.serving.clients import client_key
+
     served = process.serve(who_course, tmp_path / "data", tmp_path / "serve.log", "--pool-size", "0",
                            "--max-kernels", "3", "--kernels-per-client", "2", "--unconnected-timeout", "3",
                            "--trusted-proxy", "127.0.0.1")
