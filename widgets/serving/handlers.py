@@ -69,6 +69,7 @@ class LimitedVoilaHandler(TornadoVoilaHandler):
         if limits is None:
             await super().get(path=path)
             return
+        limits.forget_missing(self.kernel_manager.list_kernel_ids())  # pages closed since the last sweep
         visit = limits.admit(client)
         if isinstance(visit, str):
             log.warning("busy page for %s: %d kernels in use, %d held by this client", client, limits.in_use(),

@@ -127,7 +127,7 @@ class ReflectionView(CourseWidget):
                    "mime": "application/x-ipynb+json",
                    "text": result.text})
         self.send({"type": "result", "ok": True, "message": " ".join(parts),
-                   "path": self.session.show_path(result.path)})
+                   "path": result.path.name if shared else str(result.path)})
 
 
 __all__ = ["ReflectionView"]
