@@ -74,6 +74,95 @@ tests:
   - {name: harmful, path: [dismiss], expect: {ending: withdraw}}
 """
 
+#: The tiny scenario in mentor-scenario/2: a flag and a counter, a conditional line, reply and choice, a
+#: repair, a routing node, ending text parts, a claim, and tests that assert state.
+SCENARIO_V2_YAML = """\
+schema: mentor-scenario/2
+id: tiny
+title: Tiny
+module: 01-tiny
+summary: A tiny scenario.
+competencies: [validation, listening]
+characters:
+  mei: {name: Mei}
+state:
+  asked: {type: flag, description: The mentor asked what it brought up.}
+  slips: {type: counter}
+start: opening
+nodes:
+  opening:
+    lines:
+      - {speaker: mei, text: "A coworker asked where I'm really from. Again."}
+    choices:
+      - id: validate
+        text: That sounds exhausting. What did it bring up?
+        quality: best
+        scores: {validation: 2, listening: 1}
+        feedback: Validating first lets Mei lead.
+        set: {asked: true}
+        goto: explore
+      - id: curious
+        text: Did you tell them about your parents, or let it go?
+        quality: mixed
+        scores: {listening: -1}
+        feedback: A closed question.
+        goto: explore
+      - id: dismiss
+        text: They were just curious; nobody meant anything by it.
+        quality: harmful
+        scores: {validation: -2}
+        feedback: This denies her experience.
+        add: {slips: 1}
+        reply:
+          - {speaker: mei, text: "Sure."}
+          - {if: slips == 1, speaker: mei, text: "Again?"}
+        goto: explore
+  explore:
+    lines:
+      - {speaker: mei, text: "Like a guest in my own office."}
+      - {if: slips > 0, speaker: mei, text: "Anyway. It's fine."}
+    choices:
+      - id: own-it
+        if: slips > 0
+        text: I brushed that off. I'm sorry.
+        quality: best
+        scores: {validation: 2}
+        feedback: Owning the slip repairs it.
+        repairs: [dismiss]
+        goto: after
+      - id: listen
+        text: Say more about the guest feeling?
+        quality: best
+        scores: {listening: 2}
+        feedback: An open invitation.
+        goto: after
+      - id: move-on
+        text: Shall we look at your project plan for the quarter now?
+        quality: mixed
+        scores: {listening: -1}
+        feedback: Changing the subject.
+        goto: after
+  after:
+    goto:
+      - {if: unrepaired > 0, goto: withdraw}
+      - {goto: good-ending}
+  good-ending:
+    ending:
+      kind: growth
+      title: Mei keeps talking
+      text:
+        - text: She felt heard.
+        - {if: asked, text: Your question let her lead.}
+        - {if: harmful > 0, text: Owning the slip mattered.}
+      claims: [unrepaired == 0]
+  withdraw:
+    ending: {kind: withdrawal, title: Mei changes the subject, text: She stopped.}
+tests:
+  - {name: strongest, path: [validate, listen], expect: {ending: good-ending, state: {asked: true, slips: 0}}}
+  - {name: repaired, path: [dismiss, own-it], expect: {ending: good-ending, state: {slips: 1, unrepaired: 0}}}
+  - {name: unrepaired, path: [dismiss, listen], expect: {ending: withdraw, state: {unrepaired: 1}}}
+"""
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Keep learner data written while notebooks execute (nbval) out of the working tree."""

@@ -102,3 +102,101 @@ def test_cli_startup_does_not_import_jupyter():
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --- mentor-scenario/2: playtest, warnings, files of unknown kind, the map and the terminal player
+
+def _v2():
+    from tests.conftest import SCENARIO_V2_YAML as V2
+
+    return V2
+
+
+def test_cli_playtest_reports_broken_claims_with_paths_counts_and_shares(course_root, write_scenario, monkeypatch):
+    write_scenario(_v2().replace("claims: [unrepaired == 0]", "claims: [unrepaired == 0, asked]"))
+    monkeypatch.chdir(course_root)
+    result = CliRunner().invoke(main, ["playtest"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("modules/01-tiny/scenarios/tiny.yaml:")
+    assert " claim.violated claim 'asked' of ending 'good-ending' fails on 3 of 5 path(s)" in lines[0]
+    assert "e.g. [curious, listen]" in lines[0]
+    assert "modules/01-tiny/scenarios/tiny.yaml: 7 path(s)" in result.output
+    assert "length cue: best option is the longest at 0 of 2 decision points (0%)" in result.output
+    assert lines[-1] == "0 scenarios, 0 self-checks, 0 reflections, 1 manifest: 1 error"
+    # validate runs playtest too
+    assert "claim.violated" in CliRunner().invoke(main, ["validate"]).output
+
+
+def test_cli_playtest_json_counts_paths(course_root, write_scenario, monkeypatch):
+    write_scenario(_v2())
+    monkeypatch.chdir(course_root)
+    result = CliRunner().invoke(main, ["playtest", "--format", "json"])
+    payload = json.loads(result.output)
+    assert result.exit_code == 0 and payload["ok"] is True
+    assert [(s["paths"], s["endings"]) for s in payload["scenarios"]] == [(7, {"good-ending": 5, "withdraw": 2})]
+    assert payload["best_longest"] == [0, 2]
+
+
+def test_cli_validate_warning_is_printed_but_does_not_fail(course_root, write_scenario, monkeypatch):
+    # Best is the strictly longest option at all three points of three options: p = (1/3)^3 < 0.05.
+    text = SCENARIO_YAML.replace("text: That sounds exhausting. What did it bring up?",
+                                 "text: That sounds exhausting, honestly. What did it bring up for you?")
+    text = text.replace("    goto: good-ending\n  good-ending:", """\
+    choices:
+      - {id: b2, text: Say more about that feeling of being a guest?, quality: best, scores: {listening: 2},
+         feedback: Open., goto: third}
+      - {id: m2, text: Report it., quality: mixed, scores: {listening: 0}, feedback: Advice., goto: third}
+      - {id: h2, text: Move on., quality: harmful, scores: {listening: -1}, feedback: No., goto: third}
+  third:
+    choices:
+      - {id: b3, text: What would help you feel at home there?, quality: best, scores: {listening: 2},
+         feedback: Open., goto: good-ending}
+      - {id: m3, text: Ignore them., quality: mixed, scores: {listening: 0}, feedback: Advice., goto: good-ending}
+      - {id: h3, text: Grow up., quality: harmful, scores: {listening: -1}, feedback: No., goto: good-ending}
+  good-ending:""").replace("path: [validate]", "path: [validate, b2, b3]")
+    write_scenario(text)
+    monkeypatch.chdir(course_root)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("modules/01-tiny/scenarios/tiny.yaml:") and " lint.length-cue warning: " in first
+    assert "at 3 of 3 decision points" in first
+    assert result.output.strip().splitlines()[-1].endswith(": ok (1 warning)")
+
+
+def test_cli_validate_refuses_a_yaml_file_of_unknown_kind(tmp_path, monkeypatch):
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("title: my notes\n", encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "notes.yaml", "broken.yaml"])
+    assert result.exit_code == 1, result.output
+    assert "notes.yaml:1:1: file.unknown-kind cannot tell what kind of course file this is" in result.output
+    assert "broken.yaml:2:1: yaml.syntax" in result.output
+    assert "ok" not in result.output.splitlines()[-1]
+
+
+def test_cli_map_shows_conditions_on_edges_and_claims_on_endings(write_scenario, tmp_path):
+    out = tmp_path / "map.svg"
+    result = CliRunner().invoke(main, ["map", str(write_scenario(_v2())), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ns = "{http://www.w3.org/2000/svg}"
+    svg = ElementTree.parse(out).getroot()
+    texts = [t.text or "" for t in svg.iter(f"{ns}text")]
+    assert "own-it if slips > 0" in texts
+    assert "if unrepaired > 0" in texts and "otherwise" in texts
+    assert "claims: unrepaired == 0" in texts
+    tips = [t.text for p in svg.iter(f"{ns}path") for t in p.iter(f"{ns}title")]
+    assert "dismiss; add +1 to slips" in tips and "own-it if slips > 0; repairs dismiss" in tips
+
+
+def test_cli_play_in_terminal_shows_the_path_s_ending_text_and_state(write_scenario):
+    result = CliRunner().invoke(main, ["play", str(write_scenario(_v2()))], input="3\n1\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Mei: Anyway. It's fine." in out  # a line shown because of the slip
+    assert "She felt heard.\nOwning the slip mattered.\n" in out
+    assert "Your question let her lead." not in out
+    assert "Your path set: asked no, slips 1 (harmful choices not repaired: 0)" in out

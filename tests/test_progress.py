@@ -304,11 +304,27 @@ def test_learner_module_status_counts_each_part(tmp_path):
     st = learner.module_status(inv, doc)
     assert [(s.id, s.state) for s in st.scenarios] == [("a", "finished"), ("b", "in progress")]
     assert (st.questions_answered, st.questions_correct, st.prompts_drafted) == (1, 1, 0)
-    assert (st.state, st.parts_done) == ("in progress", 0)
+    # one part per row the progress box shows: scenario a (done), scenario b, the self-check, the reflection
+    assert (st.state, st.parts_done, len(st.parts)) == ("in progress", 1, 4)
     doc["scenarios"]["01-x/b"]["runs"] = [{"history": ["c"], "ending": "bad"}]
     doc["selfchecks"]["01-x"]["q2"] = {"selected": ["b"], "correct": False}
     doc["drafts"]["01-x"]["p1"]["text"] = "done"
     assert learner.module_status(inv, doc).state == "done"
+
+
+def test_learner_inventory_lists_scenarios_in_the_order_the_page_plays_them(tmp_path):
+    """Does the progress box say "Scenario 1" for the scenario the page shows first, not the first file name?"""
+    folder = tmp_path / "modules" / "01-x"
+    (folder / "scenarios").mkdir(parents=True)
+    (folder / "scenarios" / "a-first-by-name.yaml").write_text("id: a-first-by-name\ntitle: Second on the page\n")
+    (folder / "scenarios" / "z-last-by-name.yaml").write_text("id: z-last-by-name\ntitle: First on the page\n")
+    (folder / "scenarios" / "unplayed.yaml").write_text("id: unplayed\ntitle: Not on the page\n")
+    nb = {"cells": [{"cell_type": "markdown", "source": "play('scenarios/a-first-by-name.yaml') in prose"},
+                    {"cell_type": "code", "source": ["from widgets import play\n", "play(\"scenarios/z-last-by-name.yaml\")"]},
+                    {"cell_type": "code", "source": "play('scenarios/a-first-by-name.yaml')"}]}
+    (folder / "module.ipynb").write_text(json.dumps(nb))
+    inv = learner.module_inventory(folder, "Module X")
+    assert [s.title for s in inv.scenarios] == ["First on the page", "Second on the page", "Not on the page"]
 
 
 def test_learner_inventory_survives_broken_yaml(tmp_path):

@@ -62,18 +62,66 @@ def main() -> None:
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
     """Check course content (default: the whole course) and report every problem.
 
-    Prints one `file:line:col: code message` line per problem and a summary; exits 1 on any error.
+    Prints one `file:line:col: code message` line per problem and a summary; exits 1 on any error
+    (warnings, such as `lint.length-cue`, are printed but do not fail). Scenarios are playtested:
+    every path is played and every ending's claims are checked (see `mentor-course playtest`).
     """
     from widgets.content.loader import check_paths
 
     result = check_paths(paths or None)
     if fmt == "json":
         click.echo(json.dumps({"summary": result.summary(), "ok": result.ok,
-                               "errors": [e.as_dict() for e in result.errors]}, indent=2))
+                               "errors": [e.as_dict() for e in result.errors],
+                               "warnings": [e.as_dict() for e in result.warnings]}, indent=2))
     else:
-        for err in result.errors:
+        for err in sorted([*result.errors, *result.warnings]):
             click.echo(str(err))
         click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json prints the per-scenario counts and every problem.")
+def playtest(paths: tuple[Path, ...], fmt: str) -> None:
+    """Play every path of every scenario (default: the whole course) and check what endings claim.
+
+    Prints each broken claim, harmful-to-growth path, unreachable ending, decision without an offered
+    choice, ending without text and never-true condition as `file:line:col: code message` (with the
+    choice ids of a path that shows it), then paths per scenario and the course's length-cue shares.
+    Exits 1 on any error.
+    """
+    from widgets.content.lint import length_shares
+    from widgets.content.loader import check_paths
+    from widgets.content.playtest import playtest as play_all
+
+    result = check_paths(paths or None)
+    reports = [play_all(sc) for sc in result.playable]
+    shares = length_shares(result.playable, result.selfchecks)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ok": result.ok,
+            "scenarios": [{"file": r.file, "version": r.version, "paths": r.paths, "states": r.states,
+                           "endings": r.endings, "harmful_growth_paths": r.harmful_growth, "capped": r.capped}
+                          for r in reports],
+            "best_longest": [shares.best_longest, shares.decision_points],
+            "correct_longest": [shares.correct_longest, shares.single_questions],
+            "errors": [e.as_dict() for e in result.errors],
+            "warnings": [e.as_dict() for e in result.warnings]}, indent=2))
+        sys.exit(0 if result.ok else 1)
+    for err in sorted([*result.errors, *result.warnings]):
+        click.echo(str(err))
+    for r in reports:
+        note = "" if r.version >= 2 else " (mentor-scenario/1: counted, not checked)"
+        harm = f", {r.harmful_growth} harmful-to-growth path(s) without a repair" if r.harmful_growth else ""
+        capped = " (capped)" if r.capped else ""
+        click.echo(f"{r.file}: {r.paths} path(s){capped}, {r.states} state(s), {len(r.endings)} ending(s) "
+                   f"reached{harm}{note}")
+    total = sum(r.paths for r in reports)
+    click.echo(f"{len(reports)} scenario(s), {total} path(s) played")
+    click.echo(f"length cue: {shares.summary()}")
+    click.echo(result.summary())
     sys.exit(0 if result.ok else 1)
 
 

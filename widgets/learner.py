@@ -129,10 +129,38 @@ def _ids(items: Any) -> tuple[str, ...]:
     return tuple(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
 
 
+#: A notebook cell that plays a scenario: ``play("scenarios/<file>.yaml")`` (the notebooks' one-line calls).
+_PLAY_CALL = re.compile(r"""\bplay\(\s*["']scenarios/([^"']+\.ya?ml)["']""")
+
+
+def page_order(module_dir: Path) -> list[str]:
+    """Scenario file names in the order the module's page plays them (its ``play(...)`` cells, top to
+    bottom), so progress lists "Scenario 1" where the page shows it; empty if there is no notebook."""
+    import json
+
+    nb_path = module_dir / "module.ipynb"
+    try:
+        cells = json.loads(nb_path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    names: list[str] = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        names += [m for m in _PLAY_CALL.findall(source) if m not in names]
+    return names
+
+
 def module_inventory(module_dir: Path, title: str = "") -> ModuleInventory:
-    """Scenario ids and titles, self-check question ids and reflection prompt ids of a module folder."""
+    """Scenario ids and titles, self-check question ids and reflection prompt ids of a module folder.
+
+    Scenarios come in the page's order (files the page does not play follow, by name)."""
     scenarios = []
-    for f in sorted((module_dir / "scenarios").glob("*.yaml")):
+    order = {name: k for k, name in enumerate(page_order(module_dir))}
+    files = sorted((module_dir / "scenarios").glob("*.yaml"), key=lambda f: (order.get(f.name, len(order)), f.name))
+    for f in files:
         data = _quick_yaml(f)
         if isinstance(data, dict):
             sid = data.get("id") if isinstance(data.get("id"), str) else f.stem
@@ -205,9 +233,10 @@ def module_status(inv: ModuleInventory, doc: Mapping[str, Any]) -> ModuleStatus:
     answered = [q for q in inv.questions if q in answers]
     drafts = doc.get("drafts", {}).get(inv.module, {})
     drafted = [p for p in inv.prompts if drafts.get(p, {}).get("text", "").strip()]
-    parts: list[tuple[str, bool]] = []
-    if inv.scenarios:
-        parts.append(("scenarios", all(s.state == "finished" for s in scenarios)))
+    # One part per row the progress box shows: each scenario on its own, then the self-check and the
+    # reflection. (Counting "the scenarios" as one part made "0 of 3 parts done" sit over four rows, one
+    # of them ticked.)
+    parts: list[tuple[str, bool]] = [(f"scenario {s.id}", s.state == "finished") for s in scenarios]
     if inv.questions:
         parts.append(("self-check", len(answered) == len(inv.questions)))
     if inv.prompts:

@@ -3,6 +3,11 @@
 A layered layout with no dependencies (Graphviz is not on every author's machine): each node sits in
 the column of its shortest distance from ``start``; edges are choices, coloured and dashed by
 quality so the picture reads without colour too; endings have a double border and their kind.
+
+For ``mentor-scenario/2`` the map also shows what the path state does: an edge taken only when a
+condition holds is labelled ``if ...`` (a choice's own ``if:`` and each branch of a conditional
+``goto``; the fallback branch reads ``otherwise``), its tooltip lists the choice's ``set``/``add``/
+``repairs``, and an ending lists its ``claims`` under its box.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from collections import deque
 from html import escape
 
-from widgets.content.models import Scenario
+from widgets.content.models import Choice, Node, Scenario
 
 QUALITY_STYLE = {  # colour, dash pattern, label; dashes keep the meaning for colour-blind readers
     "best": ("#1a7f37", "", "strong"),
@@ -27,7 +32,8 @@ def _layers(sc: Scenario) -> dict[str, int]:
     while queue:
         nid = queue.popleft()
         node = sc.nodes[nid]
-        for target in [c.goto for c in node.choices] + ([node.goto] if node.goto else []):
+        targets = [r.goto for c in node.choices for r in c.routes] + [r.goto for r in node.routes]
+        for target in targets:
             if target in sc.nodes and target not in depth:
                 depth[target] = depth[nid] + 1
                 queue.append(target)
@@ -56,6 +62,40 @@ def _wrap(text: str, width: int = 30, lines: int = 2) -> list[str]:
     return out
 
 
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _effects(c: Choice) -> str:
+    """A choice's effects on the path state, in words for a tooltip."""
+    parts = [f"set {k} = {'true' if v else 'false'}" for k, v in c.set_flags.items()]
+    parts += [f"add {v:+d} to {k}" for k, v in c.add_counters.items()]
+    if c.repairs_any:
+        parts.append("repairs any earlier harm")
+    elif c.repairs:
+        parts.append("repairs " + ", ".join(c.repairs))
+    return "; ".join(parts)
+
+
+def _edges(node: Node) -> list[tuple[str, str, str, str]]:
+    """(target, quality or ``auto``, label, tooltip) for every edge leaving ``node``: one per goto
+    branch, labelled with the condition under which it is taken."""
+    out = []
+    for c in node.choices:
+        branched = len(c.routes) > 1
+        for r in c.routes:
+            conds = [x for x in (c.cond, r.cond) if x]
+            when = " and ".join(f"({x})" if len(conds) > 1 else x for x in conds)
+            label = c.id + (f" if {when}" if when else (" otherwise" if branched else ""))
+            tip = "; ".join(x for x in (label, _effects(c)) if x)
+            out.append((r.goto, c.quality, _clip(label, 48), tip))
+    branched = len(node.routes) > 1
+    for r in node.routes:
+        label = f"if {r.cond}" if r.cond else ("otherwise" if branched else "")
+        out.append((r.goto, "auto", _clip(label, 48), label))
+    return out
+
+
 def render_svg(sc: Scenario) -> str:
     """The whole graph as SVG text: every node and every edge, with a legend."""
     depth = _layers(sc)
@@ -72,10 +112,8 @@ def render_svg(sc: Scenario) -> str:
     incoming: dict[str, set[str]] = {nid: set() for nid in sc.nodes}
     parts: list[str] = []
     for node in sc.nodes.values():
-        edges = [(c.goto, c.quality, c.id) for c in node.choices]
-        if node.goto:
-            edges.append((node.goto, "auto", ""))
-        for k, (target, quality, label) in enumerate(edges):
+        edges = _edges(node)
+        for k, (target, quality, label, tip) in enumerate(edges):
             if target not in pos:
                 continue
             incoming[target].add(quality)
@@ -89,7 +127,7 @@ def render_svg(sc: Scenario) -> str:
                 d = f"M{x1},{y1} C{(x1 + x2) / 2},{y1} {(x1 + x2) / 2},{y2} {x2},{y2}"
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             parts.append(f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr} '
-                         f'marker-end="url(#arrow-{quality})"><title>{escape(label)}</title></path>')
+                         f'marker-end="url(#arrow-{quality})"><title>{escape(tip or label)}</title></path>')
             if label:
                 lx, ly = (x1 + x2) / 2, (y1 + y2) / 2 - 4 + (k - len(edges) / 2) * 2
                 parts.append(f'<text x="{lx:.0f}" y="{ly:.0f}" class="edge" fill="{colour}">{escape(label)}</text>')
@@ -109,6 +147,10 @@ def render_svg(sc: Scenario) -> str:
         parts.append(f'<text x="{x + 10}" y="{y + 20}" class="id">{label}</text>')
         for i, ln in enumerate(_wrap(first)):
             parts.append(f'<text x="{x + 10}" y="{y + 38 + i * 14}" class="line">{escape(ln)}</text>')
+        if node.ending and node.ending.claims:
+            claims = "claims: " + "; ".join(c.text for c in node.ending.claims)
+            parts.append(f'<text x="{x + 4}" y="{y + NODE_H + 14}" class="claim">{escape(_clip(claims, 44))}'
+                         f"<title>{escape(claims)}</title></text>")
         parts.append("</g>")
 
     legend = []
@@ -129,7 +171,7 @@ def render_svg(sc: Scenario) -> str:
         f"<title>{title}</title><defs>{markers}</defs>"
         "<style>text{font-family:system-ui,sans-serif;fill:#24292f}.id{font-size:13px;font-weight:600}"
         ".line{font-size:11px}.edge{font-size:10px;text-anchor:middle;paint-order:stroke;stroke:#fff;"
-        "stroke-width:3px}</style>"
+        "stroke-width:3px}.claim{font-size:10px;font-style:italic;fill:#0550ae}</style>"
         f'<rect width="100%" height="100%" fill="#ffffff"/>'
         f'<text x="{MARGIN}" y="{MARGIN}" class="id" style="font-size:16px">{title}</text>'
         + "".join(parts) + "".join(legend) + "</svg>\n"

@@ -53,8 +53,14 @@ def play_in_terminal(sc: Scenario, ask: Callable[[str], str], out: Callable[[str
     end = engine.ending(sc, st)
     assert end is not None
     out(f"\n== Ending: {end.title} ({end.kind}) ==")
-    _say(out, "", end.text)
+    for paragraph in (p for p in end.text.split("\n\n") if p.strip()):
+        _say(out, "", paragraph)
     out("Totals: " + ", ".join(f"{k} {v:+d}" for k, v in engine.totals(sc, st).items()))
+    if sc.state:
+        values = engine.state_values(sc, st)
+        shown = [f"{name} {'yes' if v is True else 'no' if v is False else v}"
+                 for name in sc.state for v in (values[name],)]
+        out("Your path set: " + ", ".join(shown) + f" (harmful choices not repaired: {values['unrepaired']})")
     best = engine.strongest_path(sc)
     out("Your path:      " + " > ".join(st.history))
     out("Strongest path: " + " > ".join(best))

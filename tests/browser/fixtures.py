@@ -46,9 +46,12 @@ def page(browser) -> Iterator:
 
 @pytest.fixture
 def console_errors(page) -> list[str]:
-    """Console errors and uncaught exceptions of ``page`` (registered before the test navigates)."""
+    """Console errors and warnings, and uncaught exceptions, of ``page`` (registered before the test
+    navigates). Warnings count: a visitor's console should be clean, and version-mismatch warnings between
+    Voilà's bundled JupyterLab and the widget extensions were a real fault (see pyproject's pins)."""
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
     return errors
 

@@ -108,6 +108,9 @@ def test_course_notebook_is_thin_clean_and_complete(module):
     for src in code:
         for path in re.findall(r'"([\w./-]+\.yaml)"', src):
             assert (REPO / "modules" / module / path).is_file(), f"{module}: notebook calls missing file {path}"
+    first = "".join(nb["cells"][0]["source"])
+    assert 'class="mc-lab-only"' in first and "Run All Cells" in first, (
+        f"{module}: the first cell must tell a JupyterLab user to Run All (widgets appear only once it runs)")
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     for heading in ("Sources", "For facilitators"):
         assert heading in text, f"{module}: notebook lacks a '{heading}' section"
@@ -137,3 +140,28 @@ def test_course_files_are_found_where_the_notebooks_expect_them():
         folder: Path = REPO / "modules" / module
         if (folder / "selfcheck.yaml").exists():
             assert any(s.file.endswith(f"{module}/selfcheck.yaml") for s in RESULT.selfchecks)
+
+
+def test_course_every_scenario_knows_its_path():
+    """Is every scenario written in the format whose endings can state claims that playtest proves
+    (issue 13)? A v1 scenario has no memory of the path, so its endings cannot be checked."""
+    assert sorted(sc.id for sc in RESULT.scenarios if sc.version != 2) == []
+
+
+@pytest.mark.parametrize("sc", RESULT.scenarios, ids=lambda sc: sc.id)
+def test_course_growth_endings_state_what_they_praise(sc: Scenario):
+    """Does every growth ending say what must be true of a path that reaches it (claims that
+    `mentor-course playtest` proves on every path)?"""
+    unclaimed = [n.id for n in sc.nodes.values() if n.ending and n.ending.kind == "growth" and not n.ending.claims]
+    assert unclaimed == [], f"{sc.file}: growth endings without claims: {unclaimed}"
+
+
+def test_course_best_and_correct_options_are_not_given_away_by_length():
+    """Course-wide, the best option is the longest at no more than 40% of decision points, and the
+    correct option at no more than 40% of single-answer self-check questions (issue 13)."""
+    from widgets.content.lint import length_shares
+
+    shares = length_shares(RESULT.playable or RESULT.scenarios, RESULT.selfchecks)
+    assert shares.decision_points and shares.single_questions
+    assert shares.best_share <= 0.40, shares.summary()
+    assert shares.correct_share <= 0.40, shares.summary()

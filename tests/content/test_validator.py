@@ -144,7 +144,7 @@ def test_validator_schema_errors_are_all_reported_with_positions(write_scenario,
 
 
 def test_validator_newer_schema_version_says_to_upgrade(write_scenario, course_root):
-    path = write_scenario(SCENARIO_YAML.replace("mentor-scenario/1", "mentor-scenario/2"))
+    path = write_scenario(SCENARIO_YAML.replace("mentor-scenario/1", "mentor-scenario/3"))
     _, errors = check_file(path, "scenario")
     assert [(e.code, e.line) for e in errors] == [("schema.version", 1)]
     assert "pip install -U" in errors[0].message
@@ -194,3 +194,25 @@ def test_validator_selfcheck_and_reflection(course_root, kind, text, expected):
     path.write_text(text)
     _, errors = check_file(path, kind, load_course(course_root / "modules/course.yaml"))
     assert sorted((e.code, e.line, e.col) for e in errors) == sorted(expected)
+
+
+def test_validator_schema_messages_come_from_the_rule_not_its_wording(write_scenario, course_root):
+    """Messages are built from jsonschema's ``validator_value`` (the rule), not by parsing its English text."""
+    text = SCENARIO_YAML.replace("        feedback: A closed question about the incident.\n", "").replace(
+        "scores: {validation: -2}", "scores: {validation: -5}")
+    _, errors = check_file(write_scenario(text), "scenario")
+    by_code = {e.code: e.message for e in errors}
+    assert by_code["schema.required"] == "'nodes.opening.choices.1' is missing the required key 'feedback'"
+    assert by_code["schema.range"] == ("'nodes.opening.choices.2.scores.validation' is -5; less than the minimum of "
+                                       "-3")
+    text = SCENARIO_YAML.replace("  mei: {name: Mei", "  Mei_X: {name: Mei")
+    assert problems(write_scenario(text), course_root)[0] == ("schema.id", line_of(text, "Mei_X"), 3)
+
+
+def test_validator_every_missing_key_is_named_once(write_scenario):
+    text = SCENARIO_YAML.replace("        feedback: A closed question about the incident.\n", "").replace(
+        "        quality: mixed\n", "")
+    _, errors = check_file(write_scenario(text), "scenario")
+    assert sorted(e.message for e in errors if e.code == "schema.required") == [
+        "'nodes.opening.choices.1' is missing the required key 'feedback'",
+        "'nodes.opening.choices.1' is missing the required key 'quality'"]

@@ -91,3 +91,34 @@ def test_debrief_zip_has_each_table_as_utf8_csv(played):
         assert sorted(zf.namelist()) == sorted(f"room-x/{n}" for n in tables)
         text = zf.read("room-x/votes.csv").decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == tables["votes.csv"]
+
+
+def test_debrief_v2_shows_the_state_the_room_s_path_set(clock, course_root, write_scenario):
+    """A room playing a mentor-scenario/2 scenario: the debrief lists its flags and counters (and the
+    slip no later choice repaired), and the strongest option at each step is one that was offered."""
+    from tests.conftest import SCENARIO_V2_YAML as V2
+    from widgets.live.store import scenario_payload
+    from widgets.live.ui import html
+
+    text = V2 + "live:\n  roles: {mentor: decide, mentee: read, observer: checklist}\n"
+    payload = scenario_payload(write_scenario(text))
+    with RoomStore("sqlite:///:memory:", clock=clock) as st:
+        new = st.create_room(payload)
+        ann = st.join(new.code, "Ann")
+        st.start(new.key)
+        for pick in ("validate", "move-on"):
+            st.open_votes(new.key)
+            st.vote(ann.token, pick)
+            st.reveal(new.key)
+            st.advance(new.key)
+        snap, sc = st.snapshot(new.room_id), st.scenario(new.room_id)
+    deb = debrief.build(sc, snap)
+    assert [(r.name, r.text) for r in deb.state] == [("asked", "yes"), ("slips", "0")]
+    # 'own-it' (a best option listed first at 'explore') was not offered on this path: the strongest
+    # option there is 'listen'.
+    assert [(s.choice_id, s.best_id) for s in deb.steps] == [("validate", "validate"), ("move-on", "listen")]
+    assert deb.ending.text == "She felt heard.\n\nYour question let her lead."
+    page = html.debrief(deb)
+    assert "What the room&#x27;s path set" in page or "What the room's path set" in page
+    assert "<th scope=\"row\">The mentor asked what it brought up.</th><td>yes</td>" in page
+    assert "<p>Your question let her lead.</p>" in page

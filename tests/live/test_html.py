@@ -94,3 +94,24 @@ def test_html_links_read_the_query_and_pasted_keys():
 def test_html_sentence_adds_a_full_stop_only_when_missing():
     assert H.sentence("Your vote: go") == "Your vote: go."
     assert H.sentence("Your vote: go?") == "Your vote: go?"
+
+
+def test_html_reveal_v2_gives_feedback_only_on_options_that_were_offered(clock, write_scenario):
+    from tests.conftest import SCENARIO_V2_YAML
+    from widgets.live.store import scenario_payload
+
+    payload = scenario_payload(write_scenario(
+        SCENARIO_V2_YAML + "live:\n  roles: {mentor: decide, mentee: read, observer: checklist}\n"))
+    with RoomStore("sqlite:///:memory:", clock=clock) as st:
+        new = st.create_room(payload)
+        ann = st.join(new.code, "Ann")
+        st.start(new.key)
+        for pick in ("validate", "listen"):
+            st.open_votes(new.key)
+            st.vote(ann.token, pick)
+            st.reveal(new.key)
+            if pick == "validate":
+                st.advance(new.key)
+        page = H.reveal(st.scenario(new.room_id), st.snapshot(new.room_id))
+    assert "Changing the subject." in page  # move-on was offered
+    assert "Owning the slip repairs it." not in page  # own-it was hidden: no slip on this path

@@ -176,3 +176,48 @@ def test_room_offered_is_empty_outside_a_step(scenario):
     assert room.offered(scenario, make_room()) == ()
     assert [c.id for c in room.offered(scenario, make_room(phase=room.NODE))] == ["validate", "curious", "dismiss"]
     assert room.offered(scenario, make_room(phase=room.REVEAL, history=("validate",))) == ()
+
+
+# ---- a mentor-scenario/2 room: the room's path state follows the same flags as the player --------
+
+
+@pytest.fixture
+def v2_scenario():
+    import yaml
+
+    from tests.conftest import SCENARIO_V2_YAML as V2
+    from widgets.content.models import scenario_from_dict
+
+    data = yaml.safe_load(V2 + "live:\n  roles: {mentor: decide, mentee: read, observer: checklist}\n")
+    return scenario_from_dict(data)
+
+
+def test_room_v2_offers_the_choices_the_path_state_allows(v2_scenario):
+    sc = v2_scenario
+    clean = make_room(phase=room.VOTING, history=("validate",))
+    slipped = make_room(phase=room.VOTING, history=("dismiss",))
+    assert [c.id for c in room.offered(sc, clean)] == ["listen", "move-on"]
+    assert [c.id for c in room.offered(sc, slipped)] == ["own-it", "listen", "move-on"]
+    with pytest.raises(InvalidInput):
+        room.check_vote(sc, clean, seat("a"), "own-it", NOW)  # its `if: slips > 0` is false on this path
+    room.check_vote(sc, slipped, seat("a"), "own-it", NOW)
+    counted = room.tally(sc, clean, [seat("a")], [Vote("a", 1, "own-it", NOW), Vote("a", 1, "listen", NOW)])
+    assert counted.as_dict() == {"listen": 1, "move-on": 0}
+
+
+def test_room_v2_routes_by_the_room_s_state_to_its_ending(v2_scenario):
+    sc = v2_scenario
+    rs = make_room(phase=room.VOTES_CLOSED, history=("dismiss",))
+    counted = room.tally(sc, rs, [seat("a")], [Vote("a", 1, "listen", NOW)])
+    rs, decision = room.transition(sc, rs, room.REVEAL_ACTION, counted=counted, now=NOW)
+    assert decision.choice_id == "listen"
+    st = room.play_state(sc, rs)
+    assert st.node_id == "withdraw"  # the slip was never repaired, so the routing node sends it here
+    assert engine_values(sc, st) == {"asked": False, "slips": 1, "unrepaired": 1}
+
+
+def engine_values(sc, st):
+    from widgets import engine
+
+    values = engine.state_values(sc, st)
+    return {k: values[k] for k in ("asked", "slips", "unrepaired")}

@@ -68,3 +68,23 @@ def test_evidence_scenario_not_in_the_course_is_named_and_left_out(content):
 def test_evidence_acknowledged_but_unplayed_scenario_is_not_evidence(content):
     doc = DocBuilder().play("01-tiny/talk", []).doc
     assert scenario_evidence(doc, content.scenarios) == ([], [])
+
+
+def test_evidence_v2_replays_through_the_same_engine_with_conditions_and_flags(course_root, write_scenario):
+    """A mentor-scenario/2 scenario: evidence follows the player's engine: a choice its `if:` hides
+    on the saved path does not count, and the latest attempt's ending and flags are kept."""
+    from tests.conftest import SCENARIO_V2_YAML as V2
+    from widgets.content.loader import load_scenario
+
+    sc = load_scenario(write_scenario(V2))
+    doc = (DocBuilder()
+           .play("01-tiny/tiny", ["validate", "own-it"], ending="good-ending")  # own-it is not offered here
+           .play("01-tiny/tiny", ["dismiss", "own-it"], ending="good-ending")).doc
+    played, notes = scenario_evidence(doc, {"01-tiny/tiny": sc})
+    assert [d.choice.id for d in played[0].first] == ["validate"]
+    assert "'own-it' no longer fits scenario 'tiny'" in notes[0]
+    assert [d.choice.id for d in played[0].latest] == ["dismiss", "own-it"]
+    assert (played[0].ending, played[0].flags) == ("good-ending", ())
+    again = DocBuilder().play("01-tiny/tiny", ["validate", "listen"], ending="good-ending").doc
+    played, _ = scenario_evidence(again, {"01-tiny/tiny": sc})
+    assert (played[0].ending, played[0].flags, played[0].latest_tally) == ("good-ending", ("asked",), Tally(2, 2))

@@ -57,3 +57,26 @@ def test_landing_links_modules_relative_to_modules_folder(tiny_course: Path, mon
     assert 'href="01-tiny/module.ipynb"' in html
     assert "Tiny: &quot;one&quot; &lt;b&gt;button&lt;/b&gt;" in html
     assert "<style>" not in html and "Live role-plays" not in html
+
+
+def test_write_server_config_turns_the_mathjax_cdn_off_and_keeps_other_settings(tmp_path: Path):
+    path = tmp_path / "etc" / "jupyter" / "jupyter_server_config.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"ServerApp": {"tornado_settings": {"keep": 1}, "ip": "0.0.0.0"}}))
+    binder.write_server_config(tmp_path)
+    config = json.loads(path.read_text())
+    assert config["ServerApp"]["ip"] == "0.0.0.0"
+    assert config["ServerApp"]["tornado_settings"] == {"keep": 1, "mathjax_url": None, "mathjax_config": None}
+
+
+def test_the_landing_notebook_postbuild_writes_is_ignored_by_git():
+    """Running binder/postBuild on a checkout must not leave it dirty."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import REPO
+
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("needs the repository's git metadata")
+    result = subprocess.run(["git", "check-ignore", "-q", "modules/index.ipynb"], cwd=REPO)
+    assert result.returncode == 0

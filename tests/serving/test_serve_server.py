@@ -172,3 +172,19 @@ def test_serve_refuses_a_port_in_use(tiny_course: Path, tmp_path: Path, tuned: p
     with pytest.raises(RuntimeError, match="choose another port with --port"):
         process.start([sys.executable, "-m", "widgets.cli", "serve", "--course-dir", str(tiny_course),
                        "--data-dir", str(tmp_path / "data"), "--port", port], tmp_path / "second.log")
+
+
+def test_serve_log_is_quiet_kernels_use_unix_sockets_and_notebooks_are_trusted(tuned: process.ServeProcess):
+    """Does a new user see only real warnings? The course's own notebooks are signed as trusted at start
+    (no "Notebook ... is not trusted" per page), and kernels talk over Unix sockets (no "Kernel is running
+    over TCP without encryption" per kernel, and no TCP port to race for between two servers)."""
+    Client().get(tuned.url + PAGE)
+    process.wait_until(lambda: len(tuned.kernel_pids()) >= 1, message="a kernel")
+    log = tuned.output()
+    assert "is not trusted" not in log
+    assert "without encryption" not in log
+    assert "Serving 1 course notebooks" in log
+    pid = min(tuned.kernel_pids())
+    cmdline = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    connection_file = Path(next(a for a in cmdline if a.endswith(".json")))
+    assert json.loads(connection_file.read_text())["transport"] == "ipc"

@@ -95,3 +95,25 @@ def test_player_props_each_choice_carries_the_entries_the_transcript_will_hold(s
             assert after["transcript"][shown:shown + 2] == c["then"]
             assert c["ends"] == (after["phase"] == "ended")
             assert after["announce"].startswith(c["announce"])
+
+
+def test_player_props_v2_lines_choices_and_ending_text_follow_the_path(write_scenario):
+    """A mentor-scenario/2 scenario: the player shows the lines, options and ending parts of this path."""
+    from tests.conftest import SCENARIO_V2_YAML
+
+    v2 = load_scenario(write_scenario(SCENARIO_V2_YAML))
+    clean = props_for(v2, engine.replay(v2, ["validate"]), acknowledged=True)
+    slipped = props_for(v2, engine.replay(v2, ["dismiss"]), acknowledged=True)
+    assert [c["id"] for c in clean["choices"]] == ["listen", "move-on"]
+    assert [c["id"] for c in slipped["choices"]] == ["own-it", "listen", "move-on"]
+    said = [e["html"] for e in slipped["transcript"] if e["kind"] == "line"]
+    assert "Anyway. It&#x27;s fine." in said and "Again?" in said
+    assert "Anyway. It&#x27;s fine." not in [e["html"] for e in clean["transcript"] if e["kind"] == "line"]
+    # own-it leads (through the routing node) to the growth ending, with the part about the slip
+    own_it = next(c for c in slipped["choices"] if c["id"] == "own-it")
+    assert own_it["ends"] is True
+    ended = props_for(v2, engine.replay(v2, ["dismiss", "own-it"]))
+    assert ended["ending"]["html"] == "<p>She felt heard.</p><p>Owning the slip mattered.</p>"
+    ended = props_for(v2, engine.replay(v2, ["validate", "listen"]))
+    assert ended["ending"]["html"] == "<p>She felt heard.</p><p>Your question let her lead.</p>"
+    assert props_for(v2, engine.replay(v2, ["dismiss", "listen"]))["ending"]["title"] == "Mei changes the subject"

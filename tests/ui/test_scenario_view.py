@@ -105,7 +105,7 @@ def test_scenario_view_ignores_a_late_double_click_and_unknown_choices(in_module
     assert view.props["history"] == ["validate"] and view.props["error"] == ""
 
 
-def test_scenario_view_resumes_at_the_last_valid_point_when_the_scenario_changed(in_module, send, progress_path):
+def test_scenario_view_starts_again_with_a_note_when_the_scenario_was_revised(in_module, send, progress_path):
     view = play("scenarios/tiny.yaml")
     send(view, {"action": "continue"})
     click_choice(view, send, "validate")
@@ -114,8 +114,11 @@ def test_scenario_view_resumes_at_the_last_valid_point_when_the_scenario_changed
     progress_path.write_text(json.dumps(doc))
     reset_sessions()
     again = play("scenarios/tiny.yaml")
-    assert again.props["history"] == ["validate"]
-    assert "has changed since you last played" in again.props["notice"]
+    assert again.props["history"] == [] and again.props["phase"] == "playing"
+    assert "This scenario was revised; your earlier path no longer fits, so it starts again." in again.props["notice"]
+    # The learner plays on from the start; the new path is saved.
+    click_choice(again, send, "curious")
+    assert json.loads(progress_path.read_text())["scenarios"]["01-tiny/tiny"]["history"] == ["curious"]
 
 
 def test_scenario_view_reports_a_save_failure_in_the_page(in_module, send, progress_path):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from difflib import get_close_matches
 
 from widgets import engine
+from widgets.content.conditions import BOOL, BUILTINS, INT, analyse, constant_value
 from widgets.content.errors import ContentError
 from widgets.content.models import NARRATOR, Course, Reflection, Scenario, SelfCheck
 from widgets.content.source import Source
@@ -26,14 +27,38 @@ def _norm(text: str) -> str:
 
 
 def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
-    """Every reference, graph and scoring problem in a schema-valid scenario."""
-    node_ids = list(sc.nodes)
+    """Every reference, graph, state, scoring and path problem in a schema-valid scenario.
+
+    Each check is its own function (listed in :data:`SCENARIO_CHECKS`); the embedded tests and
+    playtest run only on a sound file, so replay cannot fail for unrelated reasons. Playtest reports
+    nothing for ``mentor-scenario/1`` files (their rules are v1's), so it does not run on them here.
+    """
+    found: list[ContentError] = []
+    for check in SCENARIO_CHECKS:
+        found += check(src, sc, course, folder_module)
+    yield from found
+    codes = {e.code for e in found}
+    if not codes & {"graph.dangling-goto", "graph.no-fallback", "graph.fallback-not-last", "cond.syntax",
+                    "cond.type", "state.undefined", "state.type", "state.reserved", "ref.repair"}:
+        yield from check_tests(src, sc)
+    if sc.version >= 2 and not any(code.startswith(("graph.", "node.", "cond.", "state.", "ref.repair"))
+                                   for code in codes):
+        from widgets.content.playtest import playtest
+
+        yield from playtest(sc, src).errors
+
+
+def check_id(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
+    """The scenario id names its file, so links and saves find it."""
     stem = src.file.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
     if stem != sc.id:
         yield src.error(("id",), "id.filename", f"scenario id '{sc.id}' differs from its file name '{stem}.yaml'; "
                                                 "make them the same so links and saves find it")
 
-    # --- references to the course manifest
+
+def check_manifest_refs(src: Source, sc: Scenario, course: Course | None,
+                        folder_module: str | None) -> Iterator[ContentError]:
+    """The module and competencies exist in the course manifest, and the module is the folder's."""
     if course is not None:
         if course.module(sc.module) is None:
             yield src.error(("module",), "ref.module", f"module '{sc.module}' is not in course.yaml"
@@ -47,7 +72,10 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
         yield src.error(("module",), "ref.module",
                         f"module '{sc.module}' does not match the folder the file is in ('{folder_module}')")
 
-    # --- ids
+
+def check_unique_ids(src: Source, sc: Scenario, course: Course | None,
+                     folder_module: str | None) -> Iterator[ContentError]:
+    """Choice ids are unique in the scenario (saves and votes name them); checklist ids too."""
     seen_choice: dict[str, str] = {}
     for node in sc.nodes.values():
         for k, c in enumerate(node.choices):
@@ -62,7 +90,9 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
             k = [i.id for i in sc.checklist].index(item_id)
             yield src.error(("live", "checklist", k, "id"), "id.duplicate", f"checklist id '{item_id}' appears {n} times")
 
-    # --- speakers and scored competencies
+
+def check_speakers(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
+    """Every line (and reply) is spoken by a character or the narrator."""
     speakers = [*sc.characters, NARRATOR]
 
     def line_errors(lines: tuple, path: tuple) -> Iterator[ContentError]:
@@ -72,12 +102,19 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
                                 f"speaker '{ln.speaker}' is not one of the characters (or 'narrator')"
                                 + _did_you_mean(ln.speaker, speakers))
 
-    listed = list(sc.competencies)
-    scored: set[str] = set()
     for node in sc.nodes.values():
         yield from line_errors(node.lines, ("nodes", node.id, "lines"))
         for k, c in enumerate(node.choices):
             yield from line_errors(c.reply, ("nodes", node.id, "choices", k, "reply"))
+
+
+def check_competencies(src: Source, sc: Scenario, course: Course | None,
+                       folder_module: str | None) -> Iterator[ContentError]:
+    """Scores name listed competencies, every listed one is scored, checklist items name known ones."""
+    listed = list(sc.competencies)
+    scored: set[str] = set()
+    for node in sc.nodes.values():
+        for k, c in enumerate(node.choices):
             for comp in c.scores:
                 scored.add(comp)
                 if comp not in listed:
@@ -93,34 +130,22 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
             yield src.error(("live", "checklist", k, "competency"), "ref.competency",
                             f"checklist item '{item.id}' names unknown competency '{item.competency}'")
 
-    # --- graph: targets, node shape, reachability, endings
-    dangling = False
-    if sc.start not in sc.nodes:
-        dangling = True
-        yield src.error(("start",), "graph.dangling-goto",
-                        f"start node '{sc.start}' does not exist" + _did_you_mean(sc.start, node_ids))
-    edges: dict[str, list[str]] = {nid: [] for nid in node_ids}
-    for node in sc.nodes.values():
-        shapes = [name for name, present in (("choices", node.choices), ("goto", node.goto), ("ending", node.ending))
-                  if present]
-        if not shapes:
-            yield src.error(("nodes", node.id), "graph.dead-end",
-                            f"node '{node.id}' has no choices, no goto and no ending: play would stop here")
-        elif len(shapes) > 1:
-            yield src.error(("nodes", node.id), "node.ambiguous",
-                            f"node '{node.id}' has {' and '.join(shapes)}; a node offers choices, moves on with "
-                            "goto, or ends, never more than one")
-        targets = [(("nodes", node.id, "goto"), node.goto)] if node.goto else []
-        targets += [(("nodes", node.id, "choices", k, "goto"), c.goto) for k, c in enumerate(node.choices)]
-        for path, target in targets:
-            if target in sc.nodes:
-                edges[node.id].append(target)
-            else:
-                dangling = True
-                who = f"choice '{node.choices[path[3]].id}'" if len(path) > 3 else f"node '{node.id}'"
-                yield src.error(path, "graph.dangling-goto",
-                                f"{who} goes to unknown node '{target}'" + _did_you_mean(target, node_ids))
 
+def _edges(sc: Scenario) -> dict[str, list[str]]:
+    """Every node's possible next nodes (all branches of every goto), existing targets only."""
+    edges: dict[str, list[str]] = {nid: [] for nid in sc.nodes}
+    for node in sc.nodes.values():
+        for r in node.routes:
+            if r.goto in sc.nodes:
+                edges[node.id].append(r.goto)
+        for c in node.choices:
+            for r in c.routes:
+                if r.goto in sc.nodes:
+                    edges[node.id].append(r.goto)
+    return edges
+
+
+def _reachable(sc: Scenario, edges: dict[str, list[str]]) -> set[str]:
     reachable: set[str] = set()
     if sc.start in sc.nodes:
         queue = deque([sc.start])
@@ -130,11 +155,62 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
                 continue
             reachable.add(nid)
             queue.extend(edges[nid])
+    return reachable
+
+
+def check_targets(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
+    """``start`` and every goto branch name an existing node; each node has exactly one shape."""
+    node_ids = list(sc.nodes)
+    if sc.start not in sc.nodes:
+        yield src.error(("start",), "graph.dangling-goto",
+                        f"start node '{sc.start}' does not exist" + _did_you_mean(sc.start, node_ids))
+    for node in sc.nodes.values():
+        shapes = [name for name, present in (("choices", node.choices), ("goto", node.routes), ("ending", node.ending))
+                  if present]
+        if not shapes:
+            yield src.error(("nodes", node.id), "graph.dead-end",
+                            f"node '{node.id}' has no choices, no goto and no ending: play would stop here")
+        elif len(shapes) > 1:
+            yield src.error(("nodes", node.id), "node.ambiguous",
+                            f"node '{node.id}' has {' and '.join(shapes)}; a node offers choices, moves on with "
+                            "goto, or ends, never more than one")
+        owners = [(f"node '{node.id}'", ("nodes", node.id, "goto"), node.routes)]
+        owners += [(f"choice '{c.id}'", ("nodes", node.id, "choices", k, "goto"), c.routes)
+                   for k, c in enumerate(node.choices)]
+        for who, path, routes in owners:
+            branched = len(routes) > 1 or any(r.cond for r in routes)
+            for k, r in enumerate(routes):
+                if r.goto not in sc.nodes:
+                    where = (*path, k, "goto") if branched else path
+                    yield src.error(where, "graph.dangling-goto",
+                                    f"{who} goes to unknown node '{r.goto}'" + _did_you_mean(r.goto, node_ids))
+            if branched:
+                yield from _check_fallback(src, who, path, routes)
+
+
+def _check_fallback(src: Source, who: str, path: tuple, routes: tuple) -> Iterator[ContentError]:
+    """A routing list ends with exactly one branch without ``if:`` (the fallback)."""
+    if routes[-1].cond is not None:
+        yield src.error((*path, len(routes) - 1), "graph.no-fallback",
+                        f"{who} routes by conditions but its last branch has an 'if'; end the list with a branch "
+                        "without 'if' (the fallback), so every path has somewhere to go")
+    for k, r in enumerate(routes[:-1]):
+        if r.cond is None:
+            yield src.error((*path, k), "graph.fallback-not-last",
+                            f"{who}: branch {k + 1} (to '{r.goto}') has no 'if', so the branches after it are "
+                            "never tried; make it the last branch")
+
+
+def check_graph(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
+    """Every node is reachable, an ending can be reached from each, and (v2) the graph has no cycle."""
+    node_ids = list(sc.nodes)
+    edges = _edges(sc)
+    reachable = _reachable(sc, edges)
+    if sc.start in sc.nodes:
         for nid in node_ids:
             if nid not in reachable:
                 yield src.error(("nodes", nid), "graph.unreachable", f"node '{nid}' cannot be reached from '{sc.start}'",
                                 at_key=True)
-
     reverse: dict[str, list[str]] = {nid: [] for nid in node_ids}
     for nid, outs in edges.items():
         for t in outs:
@@ -146,18 +222,59 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
             if prev not in can_end:
                 can_end.add(prev)
                 queue.append(prev)
+    trapped = False
     if not any(n.ending for n in sc.nodes.values()):
         yield src.error(("nodes",), "graph.no-ending", "the scenario has no ending node")
     else:
         for nid in node_ids:
             if nid not in can_end and nid in reachable and sc.nodes[nid].ending is None and (
-                sc.nodes[nid].choices or sc.nodes[nid].goto
+                sc.nodes[nid].choices or sc.nodes[nid].routes
             ):
+                trapped = True
                 yield src.error(("nodes", nid), "graph.no-ending",
                                 f"no ending can be reached from node '{nid}' (a trap or a loop without exit)",
                                 at_key=True)
+    if sc.version >= 2 and not trapped:
+        yield from _check_cycles(src, sc, edges)
 
-    # --- decision points
+
+def _check_cycles(src: Source, sc: Scenario, edges: dict[str, list[str]]) -> Iterator[ContentError]:
+    """A v2 graph is acyclic over every branch, so playtest's enumeration of paths is exact."""
+    colour: dict[str, int] = dict.fromkeys(sc.nodes, 0)  # 0 new, 1 on the stack, 2 done
+    reported: set[frozenset[str]] = set()
+    for root in sc.nodes:
+        if colour[root]:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        trail: list[str] = []
+        while stack:
+            nid, i = stack.pop()
+            if i == 0:
+                colour[nid] = 1
+                trail.append(nid)
+            outs = edges[nid]
+            if i < len(outs):
+                stack.append((nid, i + 1))
+                nxt = outs[i]
+                if colour[nxt] == 1:
+                    loop = trail[trail.index(nxt):]
+                    key = frozenset(loop)
+                    if key not in reported:
+                        reported.add(key)
+                        shown = " -> ".join([*loop, nxt])
+                        yield src.error(("nodes", nxt), "graph.cycle",
+                                        f"the scenario can loop: {shown}; a mentor-scenario/2 graph must be acyclic "
+                                        "(route by state to a new node instead of back)", at_key=True)
+                elif colour[nxt] == 0:
+                    stack.append((nxt, 0))
+            else:
+                colour[nid] = 2
+                trail.pop()
+
+
+def check_decisions(src: Source, sc: Scenario, course: Course | None,
+                    folder_module: str | None) -> Iterator[ContentError]:
+    """Each decision point has a best option that scores highest and options that differ."""
     for node in sc.nodes.values():
         if not node.choices:
             continue
@@ -185,9 +302,106 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
                             f"every option at node '{node.id}' has the same quality and scores; a decision point "
                             "should offer a real difference", at_key=True)
 
-    # --- embedded tests (only on a sound graph, so replay cannot fail for unrelated reasons)
-    if dangling:
-        return
+
+def state_types(sc: Scenario) -> dict[str, str]:
+    """What a condition may read in ``sc``: declared flags and counters, and the built-ins."""
+    types = {name: (BOOL if var.type == "flag" else INT) for name, var in sc.state.items()}
+    types.update(dict.fromkeys(BUILTINS, INT))
+    return types
+
+
+def condition_sites(sc: Scenario) -> Iterator[tuple[tuple, str, str]]:
+    """Every condition in ``sc`` as (site of its ``if:`` or claim, text, what kind of place)."""
+    for node in sc.nodes.values():
+        for ln in node.lines:
+            if ln.cond is not None:
+                yield (*ln.site, "if"), ln.cond, "line"
+        for r in node.routes:
+            if r.cond is not None:
+                yield (*r.site, "if"), r.cond, "branch"
+        for c in node.choices:
+            if c.cond is not None:
+                yield (*c.site, "if"), c.cond, "choice"
+            for ln in c.reply:
+                if ln.cond is not None:
+                    yield (*ln.site, "if"), ln.cond, "reply"
+            for r in c.routes:
+                if r.cond is not None:
+                    yield (*r.site, "if"), r.cond, "branch"
+        if node.ending is not None:
+            for p in node.ending.parts:
+                if p.cond is not None:
+                    yield (*p.site, "if"), p.cond, "text part"
+            for cl in node.ending.claims:
+                yield cl.site, cl.text, "claim"
+
+
+def check_state(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
+    """Declared names do not shadow built-ins; effects name declared state of the right type."""
+    for name in sc.state:
+        if name in BUILTINS:
+            yield src.error(("state", name), "state.reserved",
+                            f"'{name}' is a built-in the engine computes ({BUILTINS[name]}); pick another name",
+                            at_key=True)
+    flags = [n for n, v in sc.state.items() if v.type == "flag"]
+    counters = [n for n, v in sc.state.items() if v.type == "counter"]
+    for node in sc.nodes.values():
+        for k, c in enumerate(node.choices):
+            base = ("nodes", node.id, "choices", k)
+            for key, names, other, want in (("set", c.set_flags, counters, "flag"), ("add", c.add_counters, flags, "counter")):
+                for name in names:
+                    if name in other:
+                        yield src.error((*base, key, name), "state.type",
+                                        f"choice '{c.id}' uses '{key}' on '{name}', which is a "
+                                        f"{'counter' if want == 'flag' else 'flag'}; "
+                                        + ("'set' takes flags (true/false)" if key == "set"
+                                           else "'add' takes counters (a whole number)"), at_key=True)
+                    elif name not in sc.state:
+                        yield src.error((*base, key, name), "state.undefined",
+                                        f"choice '{c.id}' {key}s '{name}', which is not declared under 'state:'"
+                                        + _did_you_mean(name, flags if key == "set" else counters), at_key=True)
+
+
+def check_conditions(src: Source, sc: Scenario, course: Course | None,
+                     folder_module: str | None) -> Iterator[ContentError]:
+    """Every ``if:`` and claim parses, names declared state, is true/false, and is not constantly false."""
+    types = state_types(sc)
+    for site, text, what in condition_sites(sc):
+        line, col = src.locate(site)
+        ast, errors = analyse(text, types, file=src.file, line=line, col=col,
+                              col_of=lambda off, site=site: src.scalar_position(site, off))
+        yield from (ContentError(e.file, e.line, e.col, e.code, e.message, site) for e in errors)
+        if ast is not None and constant_value(ast) is False:
+            yield src.error(site, "cond.never-true", f"the {what} condition '{text}' is false whatever the mentor "
+                                                     "does, so it can never apply")
+
+
+def check_repairs(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
+    """``repairs:`` names harmful choices of this scenario (not the repairing choice itself)."""
+    all_choices = {c.id: c for n in sc.nodes.values() for c in n.choices}
+    harmful = [cid for cid, c in all_choices.items() if c.quality == "harmful"]
+    for node in sc.nodes.values():
+        for k, c in enumerate(node.choices):
+            for j, rid in enumerate(c.repairs):
+                path = ("nodes", node.id, "choices", k, "repairs", j)
+                if rid not in all_choices:
+                    yield src.error(path, "ref.repair", f"choice '{c.id}' repairs '{rid}', which is not a choice in "
+                                                        "this scenario" + _did_you_mean(rid, harmful))
+                elif rid == c.id:
+                    yield src.error(path, "ref.repair", f"choice '{c.id}' cannot repair itself")
+                elif all_choices[rid].quality != "harmful":
+                    yield src.error(path, "ref.repair", f"choice '{c.id}' repairs '{rid}', which is "
+                                                        f"{all_choices[rid].quality}, not harmful; only harm is repaired")
+
+
+#: The checks of a scenario file, in the order their problems are usually fixed.
+SCENARIO_CHECKS = (check_id, check_manifest_refs, check_unique_ids, check_speakers, check_competencies,
+                   check_targets, check_graph, check_decisions, check_state, check_conditions, check_repairs)
+
+
+def check_tests(src: Source, sc: Scenario) -> Iterator[ContentError]:
+    """Each embedded ``tests:`` path replays to its expected ending, totals and state."""
+    types = state_types(sc)
     for k, t in enumerate(sc.tests):
         tpath = ("tests", k)
         if t.ending not in sc.nodes or sc.nodes[t.ending].ending is None:
@@ -195,6 +409,17 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
                             f"test '{t.name}' expects ending '{t.ending}', which is not an ending node"
                             + _did_you_mean(t.ending, [n for n, v in sc.nodes.items() if v.ending]))
             continue
+        bad_state = False
+        for name, value in (t.state or {}).items():
+            if name not in types:
+                bad_state = True
+                yield src.error((*tpath, "expect", "state", name), "state.undefined",
+                                f"test '{t.name}' expects '{name}', which is not declared under 'state:' nor a "
+                                "built-in" + _did_you_mean(name, list(types)), at_key=True)
+            elif (types[name] == BOOL) != isinstance(value, bool):
+                bad_state = True
+                yield src.error((*tpath, "expect", "state", name), "state.type",
+                                f"test '{t.name}' expects '{name}' to be {value!r}, but it is a {types[name]}")
         try:
             st = engine.replay(sc, t.path)
         except engine.InvalidChoice as exc:
@@ -204,13 +429,21 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
             where = "stops at decision point" if not engine.is_ended(sc, st) else "ends at"
             yield src.error((*tpath, "path"), "test.failed",
                             f"test '{t.name}' {where} '{st.node_id}', expected ending '{t.ending}'")
-        elif t.scores is not None:
+            continue
+        if t.scores is not None:
             got = engine.totals(sc, st)
             wrong = {c: got.get(c, 0) for c, v in t.scores.items() if got.get(c, 0) != v}
             if wrong:
                 yield src.error((*tpath, "expect", "scores"), "test.failed",
                                 f"test '{t.name}' totals differ: got {wrong}, expected "
                                 f"{ {c: t.scores[c] for c in wrong} }")
+        if t.state is not None and not bad_state:
+            values = engine.state_values(sc, st)
+            wrong_state = {n: values[n] for n, v in t.state.items() if values[n] != v or type(values[n]) is not type(v)}
+            if wrong_state:
+                yield src.error((*tpath, "expect", "state"), "test.failed",
+                                f"test '{t.name}' state differs: got {wrong_state}, expected "
+                                f"{ {n: t.state[n] for n in wrong_state} }")
 
 
 def check_selfcheck(src: Source, sc: SelfCheck, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:

@@ -23,10 +23,13 @@ class ContentError:
     code: str
     message: str
     path: tuple[str | int, ...] = ()
+    #: ``error`` (validation fails) or ``warning`` (printed, but ``validate`` still exits 0).
+    severity: str = "error"
 
     def __str__(self) -> str:
         """Render as ``file:line:col: code message``, the format editors and CI annotate."""
-        return f"{self.file}:{self.line}:{self.col}: {self.code} {self.message}"
+        level = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {self.code} {level}{self.message}"
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready record, for ``mentor-course validate --format json``."""
@@ -37,6 +40,7 @@ class ContentError:
             "code": self.code,
             "message": self.message,
             "path": list(self.path),
+            "severity": self.severity,
         }
 
 

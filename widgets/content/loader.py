@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from widgets.content import checks
+from widgets.content import checks, lint
 from widgets.content.errors import ContentError, ContentInvalid
 from widgets.content.models import (
     Course,
@@ -88,7 +88,20 @@ def check_file(path: Path | str, kind: str, course: Course | None = None, *,
     """Read, schema-check, build and semantically check one file of ``kind``.
 
     ``source`` passes an already parsed file (``read_source``'s result) so it is not read twice.
+    Returns the model only when the file has no problem.
     """
+    model, errors = _check_file(path, kind, course, display=display, source=source)
+    return (None if errors else model), errors
+
+
+#: Problems after which a scenario model cannot be played (playtest only counts sound graphs).
+UNPLAYABLE = ("file.", "yaml.", "schema.", "graph.", "node.", "cond.syntax", "cond.type", "state.", "ref.repair")
+
+
+def _check_file(path: Path | str, kind: str, course: Course | None = None, *,
+                display: str | None = None, source: tuple[Source | None, list[ContentError]] | None = None,
+                ) -> tuple[Any, list[ContentError]]:
+    """:func:`check_file`, but returning the built model (if the schema passed) even with problems."""
     path = Path(path)
     file = display or display_path(path)
     src, errors = source if source is not None else read_source(path, file)
@@ -104,7 +117,7 @@ def check_file(path: Path | str, kind: str, course: Course | None = None, *,
         errors += checks.check_course(src, model)
     elif check is not None:
         errors += check(src, model, course, folder_module(path))
-    return (None if errors else model), errors
+    return model, errors
 
 
 def _load(path: Path | str, kind: str, course: Course | None) -> Any:
@@ -164,10 +177,14 @@ class CourseContent:
     reflections: list[Reflection] = field(default_factory=list)
     others: dict[str, list[Any]] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    #: Scenarios sound enough to play (valid, or with problems only on some paths), for playtest.
+    playable: list[Scenario] = field(default_factory=list)
     files: int = 0
 
     @property
     def ok(self) -> bool:
+        """No errors (warnings do not count)."""
         return not self.errors
 
     def summary(self) -> str:
@@ -178,6 +195,8 @@ class CourseContent:
                  n(len(self.reflections), "reflection"), n(1 if self.course else 0, "manifest")]
         parts += [n(len(v), k) for k, v in sorted(self.others.items())]
         verdict = "ok" if self.ok else n(len(self.errors), "error")
+        if self.warnings:
+            verdict += f" ({n(len(self.warnings), 'warning')})"
         return f"{', '.join(parts)}: {verdict}"
 
 
@@ -241,6 +260,7 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
                                        f"or set {ROOT_ENV}"))
         return out
     files, missing = _yaml_files(targets)
+    explicit = {p for p in targets if p.is_file()}
     out.errors += missing
 
     # The manifest first: every other file is checked against it.
@@ -260,7 +280,15 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
         src, read_errors = parsed
         kind = kind_of(f, src.data if src else None)
         if kind is None:
-            continue  # not course content (e.g. a CI config); nothing to say
+            if f in explicit:
+                # Named on the command line: never say "ok" about a file we did not check.
+                out.files += 1
+                out.errors += read_errors or [ContentError(
+                    shown, 1, 1, "file.unknown-kind",
+                    "cannot tell what kind of course file this is: it has no 'schema:' tag (such as "
+                    "'schema: mentor-scenario/2') and is not in a module's scenarios/ folder or named "
+                    f"{', '.join(sorted(f'{k}.yaml' for k in KINDS if k != 'scenario'))}; it was not checked")]
+            continue  # found in a folder but not course content (e.g. a CI config); nothing to say
         out.files += 1
         if read_errors and src is None:
             out.errors += read_errors
@@ -271,13 +299,21 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
                 out.others.setdefault(kind, []).append(model)
             out.errors += errs
             continue
-        model, errs = check_file(f, kind, None if kind == "course" else out.course, display=shown, source=parsed)
+        model, errs = _check_file(f, kind, None if kind == "course" else out.course, display=shown, source=parsed)
         out.errors += errs
+        if kind == "scenario" and model is not None and not any(e.code.startswith(UNPLAYABLE) for e in errs):
+            out.playable.append(model)
+        if errs:
+            model = None
         if model is not None:
             buckets = {"scenario": out.scenarios, "selfcheck": out.selfchecks, "reflection": out.reflections,
                        "course": []}
             bucket = buckets[kind] if kind in buckets else out.others.setdefault(kind, [])
             bucket.append(model)
+            if kind == "scenario" and src is not None:
+                out.warnings += lint.lint_scenario(src, model)
+            elif kind == "selfcheck" and src is not None:
+                out.warnings += lint.lint_selfcheck(src, model)
 
     # Course-wide: every declared competency is scored by some scenario (only when checking it all).
     whole_course = not paths or (root is not None and any(p.resolve() == (root / "modules").resolve() for p in targets))
@@ -295,4 +331,5 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
     for course_check in COURSE_CHECKS:
         out.errors += course_check(files, root, out)
     out.errors.sort()
+    out.warnings.sort()
     return out

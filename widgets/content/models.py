@@ -15,15 +15,48 @@ QUALITIES = ("best", "mixed", "harmful")
 NARRATOR = "narrator"
 
 
+#: A position in the source document (keys and list indexes), kept on conditional parts so the
+#: validator and playtest can point at the ``if:`` they are talking about.
+Site = tuple[str | int, ...]
+
+
 @dataclass(frozen=True)
 class Line:
+    """One spoken line; in ``mentor-scenario/2`` shown only when ``cond`` (its ``if:``) holds."""
+
     speaker: str
     text: str
+    cond: str | None = None
+    site: Site = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One branch of a conditional ``goto``: go to ``goto`` when ``cond`` holds (None: always)."""
+
+    goto: str
+    cond: str | None = None
+    site: Site = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class StateVar:
+    """A declared flag (starts false) or counter (starts 0)."""
+
+    name: str
+    type: str
+    description: str = ""
 
 
 @dataclass(frozen=True)
 class Choice:
-    """What the mentor may say at a decision point, and what follows from it."""
+    """What the mentor may say at a decision point, and what follows from it.
+
+    ``goto`` is the plain target, or for a list of branches the final fallback; ``routes`` holds
+    every branch in order (one unconditional route for a plain ``goto``). ``cond`` is the choice's
+    ``if:``; ``set_flags``/``add_counters`` are its effects; ``repairs`` lists the earlier harmful
+    choices it repairs, and ``repairs_any`` says it repairs every one.
+    """
 
     id: str
     text: str
@@ -32,6 +65,17 @@ class Choice:
     feedback: str
     goto: str
     reply: tuple[Line, ...] = ()
+    cond: str | None = None
+    set_flags: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+    add_counters: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    repairs: tuple[str, ...] = ()
+    repairs_any: bool = False
+    routes: tuple[Route, ...] = ()
+    site: Site = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.routes:
+            object.__setattr__(self, "routes", (Route(self.goto),))
 
     @property
     def total(self) -> int:
@@ -40,10 +84,36 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class TextPart:
+    """A paragraph of an ending, shown when ``cond`` holds (None: always)."""
+
+    text: str
+    cond: str | None = None
+    site: Site = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What must hold on every path that reaches an ending (checked by playtest)."""
+
+    text: str
+    site: Site = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Ending:
+    """An ending. ``text`` is the whole text of a v1 ending, or the parts without a condition
+    joined; the engine's ``ending()`` returns a copy whose ``text`` is what this path shows."""
+
     kind: str
     title: str
     text: str
+    parts: tuple[TextPart, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            object.__setattr__(self, "parts", (TextPart(self.text),))
 
 
 @dataclass(frozen=True)
@@ -53,6 +123,11 @@ class Node:
     choices: tuple[Choice, ...] = ()
     goto: str | None = None
     ending: Ending | None = None
+    routes: tuple[Route, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.goto and not self.routes:
+            object.__setattr__(self, "routes", (Route(self.goto),))
 
     @property
     def is_decision(self) -> bool:
@@ -85,6 +160,7 @@ class PathTest:
     path: tuple[str, ...]
     ending: str
     scores: Mapping[str, int] | None = None
+    state: Mapping[str, bool | int] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +182,8 @@ class Scenario:
     checklist: tuple[ChecklistItem, ...] = ()
     tests: tuple[PathTest, ...] = ()
     file: str = ""
+    state: Mapping[str, StateVar] = field(default_factory=lambda: MappingProxyType({}))
+    version: int = 1
 
     def speaker_name(self, speaker: str) -> str:
         """The display name of a speaker id (``narrator`` has none)."""
@@ -214,26 +292,71 @@ class Course:
         return next((c for c in self.competencies if c.id == competency_id), None)
 
 
-def _lines(items: Any) -> tuple[Line, ...]:
-    return tuple(Line(i["speaker"], i["text"]) for i in items or ())
+def _cond(item: Any) -> str | None:
+    """The ``if:`` of a mapping as text (YAML reads ``if: true`` as a boolean)."""
+    if not isinstance(item, dict) or "if" not in item:
+        return None
+    value = item["if"]
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _lines(items: Any, site: Site = ()) -> tuple[Line, ...]:
+    return tuple(Line(i["speaker"], i["text"], _cond(i), (*site, k)) for k, i in enumerate(items or ()))
+
+
+def _routes(goto: Any, site: Site) -> tuple[str | None, tuple[Route, ...]]:
+    """A ``goto`` as (fallback target, branches): a plain string is one unconditional branch."""
+    if goto is None:
+        return None, ()
+    if isinstance(goto, str):
+        return goto, (Route(goto, None, site),)
+    routes = tuple(Route(b["goto"], _cond(b), (*site, k)) for k, b in enumerate(goto))
+    return (routes[-1].goto if routes else None), routes
+
+
+def _choice(c: dict[str, Any], site: Site) -> Choice:
+    goto, routes = _routes(c["goto"], (*site, "goto"))
+    repairs = c.get("repairs") or ()
+    return Choice(
+        c["id"], c["text"], c["quality"], MappingProxyType(dict(c["scores"])), c["feedback"], goto or "",
+        _lines(c.get("reply"), (*site, "reply")),
+        cond=_cond(c),
+        set_flags=MappingProxyType(dict(c.get("set") or {})),
+        add_counters=MappingProxyType(dict(c.get("add") or {})),
+        repairs=() if isinstance(repairs, str) else tuple(repairs),
+        repairs_any=repairs == "any",
+        routes=routes,
+        site=site,
+    )
+
+
+def _ending(e: dict[str, Any], site: Site) -> Ending:
+    text = e["text"]
+    if isinstance(text, str):
+        parts: tuple[TextPart, ...] = (TextPart(text, None, (*site, "text")),)
+    else:
+        parts = tuple(TextPart(p["text"], _cond(p), (*site, "text", k)) for k, p in enumerate(text))
+    claims = tuple(Claim(_cond({"if": c}) or "", (*site, "claims", k)) for k, c in enumerate(e.get("claims") or ()))
+    plain = "\n\n".join(p.text for p in parts if p.cond is None)
+    return Ending(e["kind"], e["title"], plain, parts, claims)
 
 
 def scenario_from_dict(d: dict[str, Any], file: str = "") -> Scenario:
-    """Build a :class:`Scenario` from schema-valid data."""
+    """Build a :class:`Scenario` from schema-valid data (``mentor-scenario/1`` or ``/2``)."""
     nodes = {}
     for node_id, n in d["nodes"].items():
         ending = n.get("ending")
+        site = ("nodes", node_id)
+        goto, routes = _routes(n.get("goto"), (*site, "goto"))
         nodes[node_id] = Node(
             id=node_id,
-            lines=_lines(n.get("lines")),
-            choices=tuple(
-                Choice(c["id"], c["text"], c["quality"], MappingProxyType(dict(c["scores"])), c["feedback"],
-                       c["goto"], _lines(c.get("reply")))
-                for c in n.get("choices") or ()
-            ),
-            goto=n.get("goto"),
-            ending=Ending(ending["kind"], ending["title"], ending["text"]) if ending else None,
+            lines=_lines(n.get("lines"), (*site, "lines")),
+            choices=tuple(_choice(c, (*site, "choices", k)) for k, c in enumerate(n.get("choices") or ())),
+            goto=goto,
+            ending=_ending(ending, (*site, "ending")) if ending else None,
+            routes=routes,
         )
+    version = str(d.get("schema", "")).rpartition("/")[2]
     live = d.get("live") or {}
     debrief = d.get("debrief") or {}
     return Scenario(
@@ -256,10 +379,15 @@ def scenario_from_dict(d: dict[str, Any], file: str = "") -> Scenario:
         checklist=tuple(ChecklistItem(i["id"], i["text"], i.get("competency")) for i in live.get("checklist") or ()),
         tests=tuple(
             PathTest(t.get("name", f"test {k + 1}"), tuple(t["path"]), t["expect"]["ending"],
-                     MappingProxyType(t["expect"]["scores"]) if "scores" in t["expect"] else None)
+                     MappingProxyType(t["expect"]["scores"]) if "scores" in t["expect"] else None,
+                     MappingProxyType(t["expect"]["state"]) if "state" in t["expect"] else None)
             for k, t in enumerate(d.get("tests") or ())
         ),
         file=file,
+        state=MappingProxyType({
+            name: StateVar(name, v["type"], v.get("description", "")) for name, v in (d.get("state") or {}).items()
+        }),
+        version=int(version) if version.isdigit() else 1,
     )
 
 

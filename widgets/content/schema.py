@@ -9,6 +9,7 @@ jupyter-events; python-jsonschema/jsonschema#1428), so a course that validates n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -25,20 +26,44 @@ KINDS: dict[str, tuple[str, str]] = {
     "course": ("mentor-course", "course.v1.json"),
 }
 SUPPORTED_VERSION = 1
+#: Kinds with more than one format version: every version up to this one loads (older files keep
+#: their own schema, so a ``mentor-scenario/1`` file is checked exactly as before).
+VERSIONS: dict[str, int] = {"scenario": 2}
+
+
+def supported_version(kind: str) -> int:
+    return VERSIONS.get(kind, SUPPORTED_VERSION)
+
+
+def _schema_file(kind: str, version: int) -> str:
+    name = KINDS[kind][1]
+    if version > 1 and name.endswith(".v1.json"):
+        return name.replace(".v1.json", f".v{version}.json")
+    return name
+
+
+def file_version(data: Any) -> int:
+    """The format version a document declares (``mentor-scenario/2`` -> 2), 1 when unclear."""
+    declared = data.get("schema") if isinstance(data, dict) else None
+    if isinstance(declared, str):
+        version = declared.partition("/")[2]
+        if version.isdigit():
+            return int(version)
+    return 1
 
 
 @cache
-def schema_for(kind: str) -> dict[str, Any]:
-    """The JSON Schema shipped in the package for ``kind``."""
-    text = resources.files("widgets.content").joinpath("schemas", KINDS[kind][1]).read_text("utf-8")
+def schema_for(kind: str, version: int = 1) -> dict[str, Any]:
+    """The JSON Schema shipped in the package for ``kind`` (at format ``version``)."""
+    text = resources.files("widgets.content").joinpath("schemas", _schema_file(kind, version)).read_text("utf-8")
     return json.loads(text)
 
 
 @cache
-def _fast_validator(kind: str) -> Callable[[Any], Any]:
+def _fast_validator(kind: str, version: int = 1) -> Callable[[Any], Any]:
     import fastjsonschema
 
-    return fastjsonschema.compile(schema_for(kind))
+    return fastjsonschema.compile(schema_for(kind, version))
 
 
 def check_version(src: Source, kind: str) -> list[ContentError]:
@@ -55,9 +80,9 @@ def check_version(src: Source, kind: str) -> list[ContentError]:
     if name != tag:
         return [src.error(("schema",), "schema.kind",
                           f"this is a '{declared}' file, but a {kind} file ('{tag}/1') was expected here")]
-    if version.isdigit() and int(version) > SUPPORTED_VERSION:
+    if version.isdigit() and int(version) > supported_version(kind):
         return [src.error(("schema",), "schema.version",
-                          f"'{declared}' is newer than this package understands ({tag}/{SUPPORTED_VERSION}); "
+                          f"'{declared}' is newer than this package understands ({tag}/{supported_version(kind)}); "
                           "upgrade it with: pip install -U mixed-heritage-mentoring")]
     return []
 
@@ -67,15 +92,16 @@ def schema_errors(src: Source, kind: str) -> list[ContentError]:
     version_errors = check_version(src, kind)
     if version_errors:
         return version_errors
+    version = min(max(file_version(src.data), 1), supported_version(kind))
     try:
-        _fast_validator(kind)(src.data)
+        _fast_validator(kind, version)(src.data)
     except Exception:
         pass
     else:
         return []
     from jsonschema import Draft7Validator
 
-    validator = Draft7Validator(schema_for(kind))
+    validator = Draft7Validator(schema_for(kind, version))
     errors = []
     for err in validator.iter_errors(src.data):
         errors.extend(_translate(src, err))
@@ -94,8 +120,11 @@ def _translate(src: Source, err: Any) -> list[ContentError]:
     where = ".".join(str(p) for p in path) or "document"
     v = err.validator
     if v == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else err.message
-        return [src.error(path, "schema.required", f"'{where}' is missing the required key '{missing}'")]
+        # jsonschema raises one error per missing key, each carrying the whole list; name every missing
+        # key (the caller removes the duplicates).
+        present = err.instance if isinstance(err.instance, dict) else {}
+        return [src.error(path, "schema.required", f"'{where}' is missing the required key '{key}'")
+                for key in err.validator_value if key not in present]
     if v == "additionalProperties" and isinstance(err.instance, dict):
         allowed = set(err.schema.get("properties", {}))
         extras = [k for k in err.instance if k not in allowed]
@@ -105,9 +134,28 @@ def _translate(src: Source, err: Any) -> list[ContentError]:
             for k in extras
         ]
     if v == "propertyNames":
-        return [src.error(path, "schema.id", f"'{where}': {err.message}; ids are lower-case words "
-                                             "joined by hyphens, starting with a letter")]
+        pattern = (err.validator_value or {}).get("pattern", "") if isinstance(err.validator_value, dict) else ""
+        bad = [k for k in err.instance if isinstance(k, str) and pattern and not re.match(pattern, k)] \
+            if isinstance(err.instance, dict) else []
+        if "_" in pattern:
+            rule = "state names are lower-case words joined by '_', starting with a letter"
+        else:
+            rule = "ids are lower-case words joined by hyphens, starting with a letter"
+        return [src.error((*path, k), "schema.id", f"'{k}' in '{where}' is not a valid name; {rule}", at_key=True)
+                for k in bad] or [src.error(path, "schema.id", f"'{where}' has a key that is not a valid name; {rule}")]
+    if v == "pattern" and "propertyNames" in err.schema_path and isinstance(err.instance, str):
+        # A key that is not a valid name: point at the key itself.
+        rule = ("state names are lower-case words joined by '_', starting with a letter" if "_" in err.validator_value
+                else "ids are lower-case words joined by hyphens, starting with a letter")
+        return [src.error((*path, err.instance), "schema.id", f"'{err.instance}' in '{where}' is not a valid name; "
+                                                              f"{rule}", at_key=True)]
     if v == "pattern":
+        if err.validator_value == "^any$":
+            return [src.error(path, "schema.enum", f"'{where}' is {err.instance!r}; write 'any' or a list of "
+                                                   "choice ids")]
+        if "_" in err.validator_value:
+            return [src.error(path, "schema.id", f"'{err.instance}' is not a valid state name at '{where}': use "
+                                                 "lower-case letters, digits and '_', starting with a letter")]
         return [src.error(path, "schema.id",
                           f"'{err.instance}' is not a valid id at '{where}': use lower-case letters, "
                           "digits and hyphens, starting with a letter")]
@@ -120,7 +168,8 @@ def _translate(src: Source, err: Any) -> list[ContentError]:
         return [src.error(path, "schema.enum", f"'{where}' is {err.instance!r}; expected one of {shown}"
                           + _suggest(str(err.instance), [str(o) for o in options]))]
     if v in ("minimum", "maximum"):
-        return [src.error(path, "schema.range", f"'{where}' is {err.instance}; {err.message.split(' is ', 1)[-1]}")]
+        bound = "less than the minimum of" if v == "minimum" else "greater than the maximum of"
+        return [src.error(path, "schema.range", f"'{where}' is {err.instance}; {bound} {err.validator_value}")]
     if v in ("minItems", "minProperties", "minLength"):
         return [src.error(path, "schema.empty", f"'{where}' must not be empty")]
     if v == "uniqueItems":

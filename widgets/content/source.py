@@ -34,6 +34,20 @@ class Source:
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: Scalars that are quoted ('"', "'"), block (|, >) or plain but spread over lines ("m"); the
+    #: rest are plain one-line scalars, whose characters sit at their column plus their offset.
+    styles: dict[Path_, str] = field(default_factory=dict)
+
+    def scalar_position(self, path: Path_, offset: int) -> tuple[int, int]:
+        """Line and column of character ``offset`` inside the scalar at ``path`` (a condition's
+        offending token): exact for plain and quoted one-line scalars, else the scalar's start."""
+        line, col = self.locate(path)
+        style = self.styles.get(tuple(path))
+        if style is None and tuple(path) in self.marks:
+            return line, col + max(offset, 0)
+        if style in ("'", '"'):
+            return line, col + 1 + max(offset, 0)
+        return line, col
 
     def locate(self, path: Path_) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its nearest ancestor."""
@@ -94,6 +108,7 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")  # only used to construct scalars safely
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.styles: dict[Path_, str] = {}
         self.problems: list[_ParseProblem] = []
         self.seen: set[int] = set()
 
@@ -134,6 +149,8 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.style or node.start_mark.line != node.end_mark.line:
+            self.styles[path] = node.style or "m"
         if node.tag == _STR:  # most scalars: skip the constructor's bookkeeping
             return node.value
         try:
@@ -200,4 +217,4 @@ def read_source(path: Path | str, display: str | None = None) -> tuple[Source | 
     except RecursionError:
         return None, [ContentError(file, 1, 1, "yaml.too-deep", "nesting is too deep to read")]
     errors = [ContentError(file, p.line, p.col, p.code, p.message) for p in builder.problems]
-    return Source(file, data, builder.marks, builder.key_marks), errors
+    return Source(file, data, builder.marks, builder.key_marks, builder.styles), errors

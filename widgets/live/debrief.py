@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from widgets import engine
-from widgets.content.models import Ending, Scenario
+from widgets.content.models import Choice, Ending, Scenario
 from widgets.live.room import CHECKLIST, KICKED, Snapshot, Vote, role_kind
 
 QUALITY_WORDS: Mapping[str, str] = {"best": "strong", "mixed": "mixed", "harmful": "harmful"}
@@ -69,6 +69,21 @@ class ChecklistRow:
 
 
 @dataclass(frozen=True)
+class StateRow:
+    """One declared flag or counter of a ``mentor-scenario/2`` scenario, as the room's path left it."""
+
+    name: str
+    description: str
+    value: bool | int
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.value, bool):
+            return "yes" if self.value else "no"
+        return str(self.value)
+
+
+@dataclass(frozen=True)
 class Debrief:
     title: str
     ended: bool
@@ -80,6 +95,8 @@ class Debrief:
     observers: tuple[str, ...]
     prompts: tuple[str, ...]
     notes: str
+    #: The room's path state: declared flags and counters, then harmful choices not repaired.
+    state: tuple[StateRow, ...] = ()
 
     @property
     def agreement(self) -> float | None:
@@ -96,9 +113,10 @@ def competency_title(comp: str, titles: Mapping[str, str]) -> str:
     return titles.get(comp) or comp.replace("-", " ").capitalize()
 
 
-def best_option(sc: Scenario, node_id: str) -> tuple[str, str]:
-    """The option the strongest path would take at ``node_id`` (first ``best``, else highest total)."""
-    choices = sc.nodes[node_id].choices
+def best_option(sc: Scenario, node_id: str, offered: tuple[Choice, ...] | None = None) -> tuple[str, str]:
+    """The option the strongest path would take at ``node_id`` (first ``best``, else highest total),
+    among the ``offered`` choices when given (a choice whose ``if:`` was false was not an option)."""
+    choices = offered if offered is not None else sc.nodes[node_id].choices
     if not choices:
         return "", ""
     pick = next((c for c in choices if c.quality == "best"), max(choices, key=lambda c: c.total))
@@ -128,7 +146,12 @@ def build(sc: Scenario, snap: Snapshot, titles: Mapping[str, str] | None = None)
     steps = []
     for d in snap.decisions:
         c = sc.choice(d.choice_id)
-        best_id, best_text = best_option(sc, d.node_id)
+        try:
+            at = engine.replay(sc, history[:d.round])
+            offered = engine.available_choices(sc, at) if at.node_id == d.node_id else None
+        except engine.InvalidChoice:
+            offered = None
+        best_id, best_text = best_option(sc, d.node_id, offered)
         steps.append(PathStep(d.round, d.node_id, d.choice_id, c.text if c else d.choice_id, c.quality if c else "",
                               d.decided_by, d.counts.get(d.choice_id, 0), sum(d.counts.values()), best_id, best_text))
     strongest = engine.strongest_path(sc)
@@ -144,7 +167,18 @@ def build(sc: Scenario, snap: Snapshot, titles: Mapping[str, str] | None = None)
         comp = competency_title(item.competency, titles) if item.competency else ""
         checklist.append(ChecklistRow(item.id, item.text, comp, ticked, len(observers)))
     return Debrief(sc.title, engine.is_ended(sc, st), engine.ending(sc, st), tuple(steps), strongest_rows, comps,
-                   tuple(checklist), tuple(n for _, n in observers), sc.debrief_prompts, sc.debrief_notes)
+                   tuple(checklist), tuple(n for _, n in observers), sc.debrief_prompts, sc.debrief_notes,
+                   state_rows(sc, st))
+
+
+def state_rows(sc: Scenario, st: engine.PlayState) -> tuple[StateRow, ...]:
+    """What the path knows: each declared flag and counter, and (when the room took a harmful choice)
+    how many harmful choices no later choice repaired. Empty for a scenario without state."""
+    values = engine.state_values(sc, st)
+    rows = [StateRow(name, var.description, values[name]) for name, var in sc.state.items()]
+    if values.get("harmful"):
+        rows.append(StateRow("unrepaired", "Harmful choices no later choice repaired", values["unrepaired"]))
+    return tuple(rows)
 
 
 # ---- export ---------------------------------------------------------------------------------------

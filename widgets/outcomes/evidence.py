@@ -52,6 +52,10 @@ class ScenarioEvidence:
     first: tuple[Decision, ...]
     latest: tuple[Decision, ...]
     note: str = ""  # set when a saved choice no longer fits the scenario (it was edited since)
+    #: Where the latest attempt ended ("" if unfinished) and the flags its path set, read through the
+    #: same engine as the player (``mentor-scenario/2``: a flag such as ``asked_risk``).
+    ending: str = ""
+    flags: tuple[str, ...] = ()
 
     @property
     def first_tally(self) -> Tally:
@@ -97,6 +101,12 @@ def decisions(sc: Scenario, history: Iterable[str]) -> tuple[tuple[Decision, ...
     return tuple(out), ""
 
 
+def outcome(sc: Scenario, history: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """The ending a (fitting) path reached, "" if none yet, and the declared flags it set."""
+    st = engine.replay(sc, history)
+    return (st.node_id if engine.is_ended(sc, st) else ""), tuple(engine.set_flags(sc, st))
+
+
 def scenario_evidence(doc: Mapping[str, Any],
                       scenarios: Mapping[str, Scenario]) -> tuple[list[ScenarioEvidence], list[str]]:
     """Evidence for every scenario of the course the mentor played; and notes on what was left out.
@@ -122,7 +132,8 @@ def scenario_evidence(doc: Mapping[str, Any],
         note = note_first or note_latest
         if note:
             notes.append(note)
-        out.append(ScenarioEvidence(key, sc, len(histories), first, latest, note))
+        ending, flags = outcome(sc, [d.choice.id for d in latest])
+        out.append(ScenarioEvidence(key, sc, len(histories), first, latest, note, ending, flags))
     return out, notes
 
 
@@ -155,5 +166,6 @@ __all__ = [
     "attempts",
     "by_competency",
     "decisions",
+    "outcome",
     "scenario_evidence",
 ]

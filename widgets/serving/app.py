@@ -125,6 +125,8 @@ class CourseVoila(Voila):
                 "static_immutable_cache": immutable_asset_urls(self.labextensions_path, self.server_url or "/"),
             }
         settings = self.init_settings()
+        trusted = trust_course_notebooks(self.contents_manager.notary, self.course_settings.modules_dir)
+        self.log.info("Serving %d course notebooks from %s", trusted, self.course_settings.modules_dir)
         self.app = tornado.web.Application(**settings)
         self.app.settings.update(self.tornado_settings)
         self.app.settings[LIMITS_SETTING] = self.limits
@@ -215,6 +217,28 @@ class CourseVoila(Voila):
         """Stop every kernel (the visitors' and the preheated ones) and remove the connection folder."""
         run_sync(self.kernel_manager.shutdown_all)()
         shutil.rmtree(self.connection_dir, ignore_errors=True)
+
+
+def trust_course_notebooks(notary: Any, modules_dir: Path) -> int:
+    """Sign the course's own notebooks with the server's notary, as ``jupyter trust`` would.
+
+    Jupyter marks a notebook trusted when its signature is in the notary's store; without one, every
+    page load logged "Notebook ... is not trusted" (12 warnings at start alone), which new users read
+    as an error. These notebooks are the course itself, stored without outputs, so trusting them is
+    true; a notebook that is not the course's (none is served) would still be reported. Returns how
+    many notebooks were checked.
+    """
+    import nbformat
+
+    count = 0
+    for path in sorted(modules_dir.rglob("*.ipynb")):
+        if any(part.startswith(".") for part in path.relative_to(modules_dir).parts):
+            continue
+        nb = nbformat.read(path, as_version=4)
+        if not notary.check_signature(nb):
+            notary.sign(nb)
+        count += 1
+    return count
 
 
 def course_routes(routes: list[Route], s: ServeSettings, server_url: str) -> list[Route]:

@@ -5,7 +5,8 @@ On Binder the course is served by the Jupyter server the visitor owns, through V
 
 1. installs the package's Voilà template (no CDN requests, a main landmark) where Voilà looks for it;
 2. writes ``voila.json`` into the environment's Jupyter config folder: the template, only the widget
-   extensions in pages, sources stripped, tracebacks hidden;
+   extensions in pages, sources stripped, tracebacks hidden; and ``jupyter_server_config.json`` with no
+   MathJax URL, so pages make no request to a public CDN (see :data:`SERVER_CONFIG`);
 3. writes ``modules/index.ipynb``, the landing page as a notebook (one cell calling :func:`landing`), since
    the server extension has no page of its own for it.
 
@@ -35,6 +36,14 @@ VOILA_CONFIG: dict[str, Any] = {
         "show_tracebacks": False,
     }
 }
+
+
+#: The Jupyter server's settings for Voilà's server extension. Voilà puts the server's ``mathjax_url`` and
+#: ``mathjax_config`` in every page's config and, when they are unset, fills in cdnjs.cloudflare.com: every
+#: page then fetched MathJax from that CDN (failing offline, and telling a third party each visitor's
+#: address). Both set to null is what standalone Voilà (``mentor-course serve``) does, and the page then
+#: loads no MathJax; the course's prose has no mathematics.
+SERVER_CONFIG: dict[str, Any] = {"ServerApp": {"tornado_settings": {"mathjax_url": None, "mathjax_config": None}}}
 
 
 def landing() -> Any:
@@ -111,12 +120,27 @@ def write_voila_config(prefix: Path) -> Path:
     return path
 
 
+def write_server_config(prefix: Path) -> Path:
+    """Write (merging into any existing one) ``<prefix>/etc/jupyter/jupyter_server_config.json`` with
+    :data:`SERVER_CONFIG`."""
+    path = prefix / "etc" / "jupyter" / "jupyter_server_config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config: dict[str, Any] = {}
+    if path.exists():
+        config = json.loads(path.read_text(encoding="utf-8"))
+    config.setdefault("ServerApp", {}).setdefault("tornado_settings", {}).update(
+        SERVER_CONFIG["ServerApp"]["tornado_settings"])
+    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
 def main(repo: Path | None = None, prefix: Path | None = None) -> None:
     """The Binder build step: template, Voilà configuration, landing notebook. Prints what it did."""
     repo = repo or Path.cwd()
     prefix = prefix or Path(sys.prefix)
     print(f"installed the Voilà template at {install_template(prefix)}")
     print(f"wrote {write_voila_config(prefix)}")
+    print(f"wrote {write_server_config(prefix)}")
     written = write_landing_notebook(repo)
     print(f"wrote {written}" if written else f"kept the existing {repo / LANDING_NOTEBOOK}")
 

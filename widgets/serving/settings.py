@@ -140,6 +140,12 @@ def voila_config(s: ServeSettings) -> dict[str, dict[str, Any]]:
         "VoilaConfiguration": configuration,
         "MappingKernelManager": kernels,
         "VoilaKernelManager": pool,
+        # Kernels talk to the server over Unix sockets in the server's private connection folder, not TCP
+        # ports on 127.0.0.1: no other local user can connect to them, no port can be taken between
+        # choosing it and binding it (two servers starting kernels at once raced for ports and a page
+        # failed with "Kernel died before replying"), and ipykernel has no reason to log "Kernel is
+        # running over TCP without encryption" for every kernel.
+        "KernelManager": {"transport": "ipc"},
     }
 
 

@@ -24,16 +24,21 @@ from widgets.ui.session import Session
 HERE = Path(__file__).parent
 
 
+#: Shown when a saved path no longer replays on the scenario (an author revised it).
+REVISED_NOTICE = "This scenario was revised; your earlier path no longer fits, so it starts again."
+
+
 def _resume(sc: Scenario, history: list[str]) -> tuple[engine.PlayState, str]:
-    """Replay saved choices as far as they still fit the scenario (an author may have changed it)."""
-    st = engine.start(sc)
-    for n, cid in enumerate(history):
-        try:
-            st = engine.choose(sc, st, cid).state
-        except engine.InvalidChoice:
-            return st, (f"This scenario has changed since you last played it; you are back at your choice "
-                        f"{n + 1}, the last point that still exists.")
-    return st, ""
+    """Replay saved choices; when they no longer fit the scenario, start again with a note.
+
+    A saved path stops fitting when an author removed a choice, or gave it a new id because its
+    meaning changed; with path state (``mentor-scenario/2``) a prefix of it could also mean something
+    else now (a flag set by a choice that no longer exists), so the play starts over rather than
+    resuming halfway. The saved history stays in the learner's progress file until they play on.
+    """
+    if engine.fits(sc, history):
+        return engine.replay(sc, history), ""
+    return engine.start(sc), REVISED_NOTICE
 
 
 class ScenarioView(CourseWidget):
@@ -57,7 +62,7 @@ class ScenarioView(CourseWidget):
     def reload(self) -> None:
         saved = self._saved()
         self.state, notice = _resume(self.scenario, list(saved.get("history", [])))
-        self.acknowledged = bool(saved.get("acknowledged")) or bool(self.state.history)
+        self.acknowledged = bool(saved.get("acknowledged")) or bool(saved.get("history"))
         self._render(notice=" ".join(n for n in (notice, *self.session.notices) if n), error=self.session.error)
 
     def _render(self, *, focus: str = "", notice: str = "", error: str = "") -> None:

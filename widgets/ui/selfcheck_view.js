@@ -69,7 +69,8 @@ function render({ model, el }) {
     const legendId = uid("mc-q");
     const focus = {};
     const legend = h("legend", { id: legendId, tabindex: "-1" },
-      h("span", { className: "mc-sr-only", text: `Question ${q.n}: ` }), h("span", { html: q.prompt }));
+      h("span", { className: "mc-qnum", "data-testid": "question-number", text: `Question ${q.n}. ` }),
+      h("span", { html: q.prompt }));
     focus.q = legend;
     const inner = q.state === "answered" ? answeredQuestion(q, focus) : openQuestion(q, legendId);
     const node = h("fieldset", { className: "mc-question", "data-testid": `question-${q.id}` }, legend, ...inner);

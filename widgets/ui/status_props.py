@@ -32,14 +32,23 @@ def learner_props(location: Location, learner: str, name: str, where: str, *, re
             "link": location.mode == "shared" and ready, "ready": ready, "where": text}
 
 
+#: What "done" means for each kind of row, said once under the rows (the count above them adds these up).
+DONE_MEANS = {
+    "scenario": "a scenario is done once you have played it to any ending",
+    "selfcheck": "the self-check once every question is answered",
+    "reflection": "the reflection once every prompt has a draft",
+}
+
+
 def _parts(status: ModuleStatus) -> list[dict[str, Any]]:
+    """One row per part the module's count is made of, scenarios numbered and titled as the page shows them."""
     items = []
-    for sc in status.scenarios:
+    for n, sc in enumerate(status.scenarios, 1):
         words, icon = SCENARIO_WORDS[sc.state]
         detail = ""
         if len(sc.endings) > 1:
             detail = f"{len(sc.endings)} different endings reached"
-        items.append({"kind": "scenario", "label": f"Scenario: {inline(sc.title)}", "done": sc.state == "finished",
+        items.append({"kind": "scenario", "label": f"Scenario {n}: {inline(sc.title)}", "done": sc.state == "finished",
                       "state": words, "icon": icon, "detail": detail})
     if status.questions_total:
         done = status.questions_answered == status.questions_total
@@ -55,6 +64,15 @@ def _parts(status: ModuleStatus) -> list[dict[str, Any]]:
     return items
 
 
+def _done_means(items: list[dict[str, Any]]) -> str:
+    kinds = [k for k in DONE_MEANS if any(i["kind"] == k for i in items)]
+    if not kinds:
+        return ""
+    said = [DONE_MEANS[k] for k in kinds]
+    text = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return "Done means: " + text + "."
+
+
 def header_props(status: ModuleStatus, *, minutes: int = 0, learner: Mapping[str, Any], notices: Iterable[str] = (),
                  error: str = "") -> dict[str, Any]:
     """The module header: title, what is done, and the learner's saved-work panel."""
@@ -68,7 +86,8 @@ def header_props(status: ModuleStatus, *, minutes: int = 0, learner: Mapping[str
         "state_icon": icon,
         "done_count": status.parts_done,
         "part_count": len(status.parts),
-        "items": _parts(status),
+        "items": (items := _parts(status)),
+        "done_means": _done_means(items),
         "learner": dict(learner),
         "notices": list(notices),
         "error": error,

@@ -208,6 +208,7 @@ function render({ model, el }) {
         h("span", { "aria-hidden": "true", text: `${p.state_icon} ` }), p.state_label,
         p.part_count ? `: ${p.done_count} of ${p.part_count} parts done` : ""),
       items.length ? h("ul", { className: "mc-status" }, items) : h("p", { text: "This module has no activities yet." }),
+      p.done_means ? h("p", { className: "mc-small", "data-testid": "done-means", text: p.done_means }) : "",
     ];
   }
 

@@ -137,9 +137,11 @@ def reveal(sc: Scenario, snap: Snapshot) -> str:
     d = snap.decisions[-1]
     by = "chosen by the facilitator to break a tie" if d.decided_by == "facilitator" else "chosen by vote"
     c = sc.choice(d.choice_id)
+    # Only the options that were on offer at that step (a mentor-scenario/2 choice may be hidden by its `if:`).
+    offered = {cid for cid, _ in d.tally}
     others = "".join(
         f'<li>{inline(o.text)} {quality_label(o.quality)}<div class="mc-live-feedback">{inline(o.feedback)}</div></li>'
-        for o in sc.nodes[d.node_id].choices if o.id != d.choice_id)
+        for o in sc.nodes[d.node_id].choices if o.id != d.choice_id and (not offered or o.id in offered))
     other_block = (f'<details class="mc-live-others"><summary>Feedback on the other options</summary><ul>{others}</ul>'
                    "</details>") if others else ""
     said = f'<p class="mc-live-decided">The mentor says: “{inline(c.text)}” ({esc(by)})</p>' if c else ""
@@ -165,6 +167,11 @@ def debrief(deb: Debrief, *, notes: bool = True) -> str:
         parts.append(f'<h3 class="mc-live-h">Ending: {inline(deb.ending.title)}</h3>{block(deb.ending.text)}')
     elif not deb.ended:
         parts.append('<p class="mc-live-muted">The room stopped before an ending.</p>')
+    if deb.state:
+        parts.append('<h3 class="mc-live-h">What the room\'s path set</h3>')
+        parts.append(_table(("On this path", "Value"), (
+            f'<tr><th scope="row">{esc(r.description or r.name.replace("_", " "))}</th><td>{esc(r.text)}</td></tr>'
+            for r in deb.state)))
     parts.append(f'<h3 class="mc-live-h">The room\'s path ({deb.matched} of {len(deb.steps)} steps took the strongest '
                  "option)</h3>")
     if deb.steps:

@@ -1,0 +1,336 @@
+"""Play every path of a scenario and check what its endings claim.
+
+Like ChoiceScript's quicktest, but exhaustive: from the start, every offered choice is taken in
+every reachable state, through the same engine functions the learner's player uses. States are
+memoised on (node, path state), so two paths that arrive at a node knowing the same things are
+explored once; the number of paths is counted, not listed. Each choice adds one to ``best``,
+``mixed`` or ``harmful``, so the choices taken are layers of a DAG: layer *d* holds the states after
+*d* choices, and a layer deeper than the scenario has decision nodes means the graph loops.
+
+What it reports (``mentor-scenario/2`` files; a ``/1`` file is only counted):
+
+- ``claim.violated``: an ending's claim is false on some path reaching it;
+- ``claim.unsatisfiable``: a claim is false on every path reaching its ending;
+- ``claim.harmful-growth``: a path takes a harmful choice no later choice repairs and reaches a
+  ``growth`` ending (the course-wide rule, an implicit claim ``unrepaired == 0``);
+- ``play.unreachable``: a node (often an ending) that conditions keep every path away from;
+- ``play.no-choice``: a decision node reached in a state where no choice is offered;
+- ``play.no-text``: an ending reached in a state where none of its text parts shows;
+- ``cond.never-true``: a condition that is false on every path that meets it;
+- ``graph.cycle``: paths that run on past every node (the graph loops);
+- ``play.too-many-paths``: the exploration was capped.
+
+Each message names the choice ids of a path that shows the problem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from widgets import engine
+from widgets.content.conditions import ConditionError, compile_condition, holds, names
+from widgets.content.errors import ContentError
+from widgets.content.models import Scenario, Site
+from widgets.content.source import Source
+
+#: At most this many distinct (node, path state) pairs are explored per scenario.
+MAX_STATES = 20_000
+
+Key = tuple[str, engine.Vars]
+
+
+@dataclass
+class _Tally:
+    """How many paths showed something, and the first of them."""
+
+    count: int = 0
+    example: tuple[str, ...] | None = None
+
+    def add(self, n: int, path: tuple[str, ...]) -> None:
+        self.count += n
+        if self.example is None:
+            self.example = path
+
+
+@dataclass
+class Report:
+    """What playtest found in one scenario."""
+
+    scenario: str
+    file: str
+    version: int
+    paths: int = 0
+    states: int = 0
+    endings: dict[str, int] = field(default_factory=dict)
+    harmful_growth: int = 0
+    capped: bool = False
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def _names(text: str) -> set[str]:
+    try:
+        return names(compile_condition(text))
+    except ConditionError:
+        return set()
+
+
+def _shown(path: tuple[str, ...]) -> str:
+    return "[" + ", ".join(path) + "]" if path else "[] (no choice taken)"
+
+
+def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_STATES) -> Report:
+    """Enumerate every path of ``sc`` and check its endings; errors only for ``mentor-scenario/2``."""
+    from widgets.content.checks import condition_sites
+
+    report = Report(sc.id, sc.file or (src.file if src else ""), sc.version)
+    true_sites: set[Site] = set()
+    met_sites: set[Site] = set()
+
+    def hook(site: Site, value: bool) -> None:
+        met_sites.add(site)
+        if value:
+            true_sites.add(site)
+
+    visited: set[str] = set()
+    taken: set[str] = set()
+    reached: dict[str, _Tally] = defaultdict(_Tally)
+    no_choice: dict[str, _Tally] = defaultdict(_Tally)
+    no_text: dict[str, _Tally] = defaultdict(_Tally)
+    growth_bad: dict[str, _Tally] = defaultdict(_Tally)
+    growth_unrepaired: dict[str, set[str]] = defaultdict(set)
+    claim_false: dict[Site, _Tally] = defaultdict(_Tally)
+    claim_true: dict[Site, int] = defaultdict(int)
+    looping: _Tally = _Tally()
+    broken: list[str] = []
+    repaired: set[tuple[str, str]] = set()
+
+    def arrive(target: str, vars_: engine.Vars) -> str:
+        nodes = engine.settle(sc, target, vars_, hook)
+        env = vars_.env()
+        for nid in nodes:
+            visited.add(nid)
+            engine.shown_lines(sc.nodes[nid].lines, env, hook)
+        return nodes[-1]
+
+    # Memoise on what conditions can tell apart: a built-in count no condition reads is dropped
+    # from the key (layers keep paths of different lengths apart, so counting stays exact).
+    # Declared state no condition reads is pinned to its start value for the same reason.
+    read = {name for _, text, _ in condition_sites(sc) for name in _names(text)}
+    drop = {name: 0 for name in ("best", "mixed", "harmful") if name not in read}
+    start_values = dict(engine.initial_vars(sc).values)
+    unread = {name for name in start_values if name not in read}
+
+    def project(v: engine.Vars) -> engine.Vars:
+        if unread:
+            v = replace(v, values=tuple((n, start_values[n] if n in unread else x) for n, x in v.values))
+        return replace(v, **drop) if drop else v
+
+    v0 = engine.initial_vars(sc)
+    try:
+        first = arrive(sc.start, v0)
+    except engine.InvalidChoice as exc:
+        broken.append(str(exc))
+        first = ""
+    layer: dict[Key, _Tally] = {}
+    if first:
+        layer[(first, v0)] = _Tally(1, ())
+    depth_cap = sum(1 for n in sc.nodes.values() if n.choices) + 1
+    depth = 0
+    while layer:
+        report.states += len(layer)
+        if report.states > max_states:
+            report.capped = True
+            break
+        if depth > depth_cap:
+            looping.add(sum(t.count for t in layer.values()), next(iter(layer.values())).example or ())
+            break
+        nxt: dict[Key, _Tally] = {}
+        for (nid, vars_), tally in layer.items():
+            node = sc.nodes[nid]
+            path = tally.example or ()
+            env = vars_.env()
+            if node.ending is not None:
+                report.paths += tally.count
+                reached[nid].add(tally.count, path)
+                try:
+                    if not engine.ending_text(node.ending, env, hook):
+                        no_text[nid].add(tally.count, path)
+                except engine.InvalidChoice as exc:
+                    broken.append(str(exc))
+                for claim in node.ending.claims:
+                    try:
+                        ok = holds(claim.text, env)
+                    except Exception:  # a claim that does not check is reported by the validator
+                        continue
+                    if ok:
+                        claim_true[claim.site] += tally.count
+                    else:
+                        claim_false[claim.site].add(tally.count, path)
+                if node.ending.kind == "growth" and vars_.unrepaired:
+                    growth_bad[nid].add(tally.count, path)
+                    growth_unrepaired[nid].update(vars_.unrepaired)
+                    report.harmful_growth += tally.count
+                continue
+            try:
+                choices = engine.offered(node, env, hook)
+            except engine.InvalidChoice as exc:
+                broken.append(f"{exc} (after {_shown(path)})")
+                continue
+            if not choices:
+                no_choice[nid].add(tally.count, path)
+                continue
+            for c in choices:
+                taken.add(c.id)
+                for rid in c.repairs:
+                    if rid in vars_.unrepaired:
+                        repaired.add((c.id, rid))
+                after = project(engine.apply_choice(vars_, c))
+                after_env = after.env()
+                engine.shown_lines(c.reply, after_env, hook)
+                try:
+                    target = engine.route(c.routes, after_env, hook)
+                    if target is None:
+                        raise engine.InvalidChoice(f"choice '{c.id}' has no branch that applies")
+                    rest = arrive(target, after)
+                except engine.InvalidChoice as exc:
+                    broken.append(f"{exc} (after {_shown((*path, c.id))})")
+                    continue
+                key = (rest, after)
+                if key in nxt:
+                    nxt[key].count += tally.count
+                else:
+                    nxt[key] = _Tally(tally.count, (*path, c.id))
+        layer = nxt
+        depth += 1
+    report.endings = {nid: t.count for nid, t in reached.items()}
+    if sc.version >= 2 and src is not None:
+        report.errors = _errors(sc, src, report, visited, taken, reached, no_choice, no_text, growth_bad,
+                                growth_unrepaired, claim_false, claim_true, looping, broken, met_sites, true_sites)
+        if not (report.capped or looping.count):
+            report.errors += _idle_repairs(sc, src, taken, repaired)
+    return report
+
+
+def _errors(sc: Scenario, src: Source, report: Report, visited: set[str], taken: set[str],
+            reached: dict[str, _Tally], no_choice: dict[str, _Tally], no_text: dict[str, _Tally],
+            growth_bad: dict[str, _Tally], growth_unrepaired: dict[str, set[str]],
+            claim_false: dict[Site, _Tally], claim_true: dict[Site, int], looping: _Tally, broken: list[str],
+            met_sites: set[Site], true_sites: set[Site]) -> list[ContentError]:
+    out: list[ContentError] = []
+    err = src.error
+    if report.capped:
+        out.append(err(("nodes",), "play.too-many-paths",
+                       f"stopped after {MAX_STATES:,} distinct (node, state) pairs without finishing; the paths "
+                       "below were not all checked. Split the scenario, or let fewer choices change state",
+                       at_key=True))
+    if looping.count:
+        out.append(err(("nodes",), "graph.cycle",
+                       f"paths run on past every decision node, so the graph loops, e.g. {_shown(looping.example or ())}",
+                       at_key=True))
+    for problem in broken[:3]:
+        out.append(err(("nodes",), "play.no-choice", f"play cannot continue: {problem}", at_key=True))
+    complete = not (report.capped or looping.count)
+    for nid, node in sc.nodes.items():
+        # Only nodes the graph can reach: graph.unreachable already names the rest.
+        if complete and nid not in visited and _statically_reachable(sc, nid):
+            what = "ending" if node.ending else "node"
+            out.append(err(("nodes", nid), "play.unreachable",
+                           f"{what} '{nid}' is on the map, but no path reaches it once conditions apply",
+                           at_key=True))
+        if nid in no_choice:
+            t = no_choice[nid]
+            out.append(err(("nodes", nid, "choices"), "play.no-choice",
+                           f"decision node '{nid}' offers no choice on {t.count} path(s): every 'if' is false, "
+                           f"e.g. after {_shown(t.example or ())}", at_key=True))
+        end = node.ending
+        if end is None:
+            continue
+        total = reached[nid].count if nid in reached else 0
+        if nid in no_text:
+            t = no_text[nid]
+            out.append(err(("nodes", nid, "ending", "text"), "play.no-text",
+                           f"ending '{nid}' shows no text on {t.count} of {total} path(s) reaching it, e.g. "
+                           f"{_shown(t.example or ())}; add a part without 'if' or cover every case", at_key=True))
+        if nid in growth_bad:
+            t = growth_bad[nid]
+            slips = ", ".join(sorted(growth_unrepaired[nid]))
+            out.append(err(("nodes", nid, "ending", "kind"), "claim.harmful-growth",
+                           f"{t.count} of {total} path(s) reach growth ending '{nid}' after a harmful choice that no "
+                           f"later choice repairs ({slips}), e.g. {_shown(t.example or ())}; route them to a "
+                           "repair ending, or mark a later choice 'repairs:'"))
+        for claim in end.claims:
+            if claim.site not in claim_false:
+                continue
+            t = claim_false[claim.site]
+            if claim_true.get(claim.site, 0) == 0:
+                out.append(err(claim.site, "claim.unsatisfiable",
+                               f"claim '{claim.text}' of ending '{nid}' holds on none of the {total} path(s) "
+                               f"reaching it, e.g. {_shown(t.example or ())}"))
+            else:
+                out.append(err(claim.site, "claim.violated",
+                               f"claim '{claim.text}' of ending '{nid}' fails on {t.count} of {total} path(s) "
+                               f"reaching it, e.g. {_shown(t.example or ())}"))
+    if complete:
+        out += _never_true(sc, src, visited, taken, reached, true_sites, met_sites)
+    return out
+
+
+def _never_true(sc: Scenario, src: Source, visited: set[str], taken: set[str], reached: dict[str, _Tally],
+                true_sites: set[Site], met_sites: set[Site]) -> list[ContentError]:
+    """Conditions met on some path (their node was visited) but true on none."""
+    out: list[ContentError] = []
+
+    def check(site: Site, cond: str | None, what: str, met: bool) -> None:
+        if cond is not None and met and site not in true_sites:
+            why = ("is false on every path that reaches it" if site in met_sites
+                   else "is never tried: an earlier branch applies on every path that reaches it")
+            out.append(src.error((*site, "if"), "cond.never-true", f"the {what} condition '{cond}' {why}"))
+
+    for nid, node in sc.nodes.items():
+        seen = nid in visited
+        for ln in node.lines:
+            check(ln.site, ln.cond, "line", seen)
+        for r in node.routes:
+            check(r.site, r.cond, "branch", seen)
+        for c in node.choices:
+            check(c.site, c.cond, "choice", seen)
+            for ln in c.reply:
+                check(ln.site, ln.cond, "reply", c.id in taken)
+            for r in c.routes:
+                check(r.site, r.cond, "branch", c.id in taken)
+        if node.ending is not None:
+            for p in node.ending.parts:
+                check(p.site, p.cond, "text part", nid in reached)
+    return out
+
+
+def _idle_repairs(sc: Scenario, src: Source, taken: set[str], repaired: set[tuple[str, str]]) -> list[ContentError]:
+    """``repairs:`` entries that repair nothing on any path (the harm never comes before the repair)."""
+    out = []
+    for node in sc.nodes.values():
+        for k, c in enumerate(node.choices):
+            if c.id not in taken:
+                continue
+            for j, rid in enumerate(c.repairs):
+                if (c.id, rid) not in repaired:
+                    out.append(src.error(("nodes", node.id, "choices", k, "repairs", j), "ref.repair",
+                                         f"choice '{c.id}' repairs '{rid}', but no path takes '{rid}' (unrepaired) "
+                                         f"before '{c.id}'; the repair never applies"))
+    return out
+
+
+def _statically_reachable(sc: Scenario, target: str) -> bool:
+    seen: set[str] = set()
+    stack = [sc.start]
+    while stack:
+        nid = stack.pop()
+        if nid == target:
+            return True
+        if nid in seen or nid not in sc.nodes:
+            continue
+        seen.add(nid)
+        node = sc.nodes[nid]
+        stack += [r.goto for r in node.routes]
+        stack += [r.goto for c in node.choices for r in c.routes]
+    return False
