@@ -86,3 +86,16 @@ def test_shared_save_failure_shows_no_server_path(shared, send, outbox, monkeypa
     message = box.of_type("save-error")[-1]["message"]
     assert "could not be saved" in message and str(shared) not in message and "Permission denied" in message
     assert get_session().location.mode == "shared"
+
+
+def test_shared_too_new_progress_file_is_named_without_its_folder(shared, send, outbox, monkeypatch):
+    learner = "mentor-abcdefghjkmn"
+    path = shared / "progress" / f"{learner}.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"save_version": 99}')
+    monkeypatch.setenv("QUERY_STRING", f"learner={learner}")
+    view = reflect("reflection.yaml")
+    box = outbox(view)
+    send(view, {"action": "draft", "prompt": "plan", "text": "words"})
+    message = box.of_type("save-error")[-1]["message"]
+    assert "newer version" in message and f"{learner}.json" in message and str(shared) not in message

@@ -96,7 +96,7 @@ class Session:
         try:
             self.store.load()
         except ProgressTooNew as exc:
-            self.error = str(exc)
+            self.error = self._scrub(str(exc))
         except (OSError, ProgressError) as exc:
             log.warning("progress of %s cannot be read: %s", location.path, exc)
             self.error = f"Your progress cannot be read{self._where(location)}: {self._why(exc)}"
@@ -148,7 +148,7 @@ class Session:
                             "before, open the course with your own link, or try again later.")
                 self.store.record(event)
         except ProgressTooNew as exc:
-            self.error = str(exc)
+            self.error = self._scrub(str(exc))
             return self.error
         except ProgressRefused as exc:
             return str(exc)
@@ -164,6 +164,11 @@ class Session:
         """Where progress lives, for a message: never on a shared server (a visitor has no business
         with the server's folders; the log has the path)."""
         return "" if location.mode == "shared" else f" to {location.path}"
+
+    def _scrub(self, text: str) -> str:
+        """``text`` with the progress file's full path cut to its name on a shared server."""
+        path = self.location.path
+        return text.replace(str(path), path.name) if self.location.mode == "shared" else text
 
     def _why(self, exc: BaseException) -> str:
         if self.location.mode != "shared":
