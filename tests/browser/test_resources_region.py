@@ -82,3 +82,26 @@ def test_mentor_switches_region_by_keyboard_and_the_choice_is_kept(page, served_
     box.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
     box.locator("[data-testid=resources-region]").get_by_text("Singapore").wait_for(timeout=30_000)
     assert console_errors == []
+
+
+def test_a_region_switch_refills_the_conversation_already_on_the_page(page, served_in_canada, console_errors):
+    """The transcript keeps entries already shown while a run grows; a region switch gives the same
+    choices other words (the crisis line), and those entries must change too, not keep Canada's line."""
+    box = open_box(page, served_in_canada)
+    player = page.locator("[data-testid=player]").first
+    player.locator("[data-testid=continue]").click()
+    for choice in ("open-thank-explore", "sundays-reflect", "how-low-ask", "contact-agree", "bad-nights-link"):
+        player.locator(f"[data-testid=choice-{choice}]").click()
+    transcript = player.locator("[data-testid=transcript]")
+    transcript.locator("[data-testid=feedback]").nth(4).wait_for()
+    assert "9-8-8: Suicide Crisis Helpline" in transcript.inner_text()
+    box.get_by_role("button", name="change").click()
+    box.locator("[data-testid=region-select]").select_option("GB")
+    box.get_by_role("button", name="Show these resources").click()
+    page.locator("[data-testid=resources-box]").first.locator("[data-testid=resources-region]") \
+        .get_by_text("United Kingdom").wait_for(timeout=30_000)
+    player.locator("[data-testid=transcript] .mc-mentor").get_by_text("Samaritans", exact=False).first \
+        .wait_for(timeout=30_000)
+    text = player.locator("[data-testid=transcript]").inner_text()
+    assert "9-8-8" not in text, "the conversation on the page still shows Canada's crisis line"
+    assert console_errors == []

@@ -97,7 +97,7 @@ function render({ model, el }) {
   el.append(root);
 
   let lastSeq = null;
-  let shown = { history: null, phase: null, count: 0 };
+  let shown = { history: null, phase: null, count: 0, html: [] };
   let list = null;
   let waiting = null;
   let ids = {};
@@ -157,7 +157,7 @@ function render({ model, el }) {
       h("ul", {}, p.warnings.map((w) => h("li", { html: w }))),
       h("p", { text: "Take it at your own pace; you can stop at any point and come back later. Your place is saved." }),
       button));
-    shown = { history: null, phase: "warning", count: 0 };
+    shown = { history: null, phase: "warning", count: 0, html: [] };
   }
 
   function choicesBlock(p) {
@@ -179,9 +179,11 @@ function render({ model, el }) {
   }
 
   function renderPlay(p) {
+    // (the same choices can come back with other words: another region's resources fill the text)
     const sameRun = shown.phase !== "warning" && shown.history !== null
       && p.history.length >= shown.history.length
-      && shown.history.every((cid, i) => p.history[i] === cid);
+      && shown.history.every((cid, i) => p.history[i] === cid)
+      && shown.html.every((html, i) => p.transcript[i] !== undefined && p.transcript[i].html === html);
     ids = {};
     if (!sameRun || !list) {
       const convId = uid("mc-conv");
@@ -203,7 +205,8 @@ function render({ model, el }) {
     for (const entry of p.transcript.slice(shown.count)) list.append(transcriptItem(entry, ids));
     if (!ids.latestFeedback && latestK !== undefined) ids.latestFeedback = list.querySelector(`[data-k="${latestK}"]`);
     if (ids.latestFeedback) ids.latestFeedback.setAttribute("tabindex", "-1");
-    shown = { history: p.history.slice(), phase: p.phase, count: p.transcript.length };
+    shown = { history: p.history.slice(), phase: p.phase, count: p.transcript.length,
+      html: p.transcript.map((e) => e.html) };
     const after = body.querySelector(".mc-after");
     after.replaceChildren(p.phase === "ended" ? endingSection(p.ending, send, ids) : choicesBlock(p));
   }
@@ -217,7 +220,8 @@ function render({ model, el }) {
     list.querySelectorAll(".mc-feedback[tabindex]").forEach((n) => n.removeAttribute("tabindex"));
     const made = {};
     for (const entry of c.then) list.append(transcriptItem(entry, made));
-    shown = { history: [...p.history, c.id], phase: p.phase, count: shown.count + c.then.length };
+    shown = { history: [...p.history, c.id], phase: p.phase, count: shown.count + c.then.length,
+      html: [...shown.html, ...c.then.map((e) => e.html)] };
     ids.latestFeedback = made.latestFeedback;
     if (ids.latestFeedback) ids.latestFeedback.setAttribute("tabindex", "-1");
     early = { at: p.at + 1, focused: !c.ends };
