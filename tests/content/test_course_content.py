@@ -196,3 +196,22 @@ def test_course_safeguarding_module_hard_codes_no_phone_numbers():
     assert found == {}
     placeholders = set(re.findall(r"\{([a-z_]+)\}", "\n".join(texts.values())))
     assert {"emergency", "reporting_body", "forced_marriage", "domestic_violence"} <= placeholders
+
+
+@pytest.mark.parametrize(("path", "heard"), [
+    (["e1-stay", "e2-ask", "pm-ask", "ms-together", "e3-honest", "e4-together", "rf-escalate", "e5-inform",
+      "e6-continue", "vm-mum"], True),
+    # the pills brushed off, then repaired: this path never passes "Please don't tell anyone"
+    (["e1-stay", "e2-ask", "pm-ask", "ms-stupid", "el-stay-means", "e5-inform", "e6-continue", "vm-mum"], False),
+])
+def test_ethan_calling_his_mom_says_he_asked_not_to_only_where_he_did(path, heard):
+    """Module 06, "Everyone would be better off without me": calling Ethan's mom was told "he asked you
+    not to tell her" on every path, but one path never reaches his "My mom can't find out"."""
+    sc = SCENARIOS["better-off-without-me"]
+    st = engine.replay(sc, path)
+    said = " ".join(e.text for e in engine.transcript(sc, st))
+    shown = " ".join(e.text for e in engine.transcript(sc, st, with_feedback=True)
+                     if e.kind == "feedback") + " " + engine.ending_text(engine.ending(sc, st),
+                                                                        engine.state_values(sc, st))
+    assert ("can't find out" in said) is heard
+    assert (re.search(r"asked you[^.]* not to tell", shown) is not None) is heard, shown
