@@ -215,3 +215,15 @@ def test_ethan_calling_his_mom_says_he_asked_not_to_only_where_he_did(path, hear
                                                                         engine.state_values(sc, st))
     assert ("can't find out" in said) is heard
     assert (re.search(r"asked you[^.]* not to tell", shown) is not None) is heard, shown
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
+def test_scenario_best_option_does_not_always_sit_in_one_place(scenario_id):
+    """Options are shown in file order. In four scenarios the best one came first at every decision
+    point, so a mentor learned "the first is best" instead of reading (a position cue, like the length
+    cue lint.py warns about). No place may hold the best option at more than 3/4 of the points."""
+    sc = SCENARIOS[scenario_id]
+    places = [next(i for i, c in enumerate(node.choices) if c.quality == "best")
+              for node in sc.nodes.values() if len(node.choices) > 1 and any(c.quality == "best" for c in node.choices)]
+    top = max(places.count(p) for p in set(places))
+    assert top <= 0.75 * len(places), f"{scenario_id}: best option in one place at {top} of {len(places)} points"
