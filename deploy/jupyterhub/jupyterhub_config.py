@@ -65,11 +65,36 @@ if AUTH == "native":
     # Small programmes: mentors sign up with a name and password; nobody gets in until a course admin
     # approves them at /hub/authorize. No outside service to run, and the admin sees every person.
     from nativeauthenticator import NativeAuthenticator
+    from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler
+
+    class _NoTimer:
+        def start(self):
+            return self
+
+        def stop(self, send: bool = True) -> None:
+            return None
+
+    class _NoStatsd:
+        def timer(self, name: str) -> _NoTimer:
+            return _NoTimer()
+
+    class CourseLoginHandler(NativeLoginHandler):
+        """NativeAuthenticator 1.3.0 (its latest release) times sign-ins with the handler's ``statsd``,
+        which JupyterHub 6 removed; without this every sign-in fails with a 500. Remove this class when
+        a NativeAuthenticator release no longer uses ``self.statsd``."""
+
+        @property
+        def statsd(self) -> _NoStatsd:
+            return _NoStatsd()
 
     class CourseNativeAuthenticator(NativeAuthenticator):
         """NativeAuthenticator whose sign-in also sets the user's course groups (mentors, trainers, facilitators)."""
 
-        async def authenticate(self, handler, data):  # noqa: ANN001, ANN201 - JupyterHub's signature
+        def get_handlers(self, app):
+            return [(path, CourseLoginHandler if handler is NativeLoginHandler else handler)
+                    for path, handler in super().get_handlers(app)]
+
+        async def authenticate(self, handler, data):
             name = await super().authenticate(handler, data)
             if not name:
                 return name
@@ -138,7 +163,10 @@ c.JupyterHub.load_roles = [
 
 # ------------------------------------------------------------------------------------------ servers
 c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
-c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+# The Python that runs each mentor's server and kernels: it must be one every Unix user can run (an
+# environment under /opt, not under /root); by default the hub's own.
+SINGLEUSER_PYTHON = _env("MENTOR_HUB_SINGLEUSER_PYTHON", sys.executable)
+c.Spawner.cmd = [SINGLEUSER_PYTHON, "-m", "jupyterhub.singleuser"]
 c.Spawner.notebook_dir = "~"
 # Each mentor's server opens the course's landing page (widgets/hub/extension.py); JupyterLab is /lab.
 c.Spawner.default_url = "/mentor-course"
@@ -151,7 +179,7 @@ c.Spawner.http_timeout = int(_env("MENTOR_HUB_HTTP_TIMEOUT", "120"))
 c.Spawner.mem_limit = _env("MENTOR_HUB_MEM_LIMIT") or None
 
 
-def make_unix_user(spawner) -> None:  # noqa: ANN001 - JupyterHub passes its Spawner
+def make_unix_user(spawner) -> None:
     """One Unix user per hub user, made on first start: a private home (0700) that holds the mentor's
     progress, drafts and exports, and a link to the course there. Names were checked against
     USERNAME_PATTERN at sign-up, so they are valid Unix names."""
