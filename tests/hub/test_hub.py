@@ -167,6 +167,27 @@ def _progress(name: str) -> Path:
     return Path(pwd.getpwnam(name).pw_dir) / "mentor-data" / "progress" / f"{name}.json"
 
 
+def _usage(name: str) -> dict[str, float]:
+    """Resident memory (MiB) and CPU time used so far (s) by every process of Unix user ``name``."""
+    uid = pwd.getpwnam(name).pw_uid
+    tick = os.sysconf("SC_CLK_TCK")
+    rss_kib, cpu, count = 0, 0.0, 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if proc.stat().st_uid != uid:
+                continue
+            status = (proc / "status").read_text()
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        rss_kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        cpu += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        count += 1
+    return {"rss_mib": round(rss_kib / 1024, 1), "cpu_seconds": round(cpu, 1), "processes": count}
+
+
 def _wait_for_event(path: Path, timeout: float = 60) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -223,6 +244,12 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
             raise
 
     docs = {name: _wait_for_event(_progress(name)) for name in pages}
+    # What one active mentor costs (their server and the kernel of the page they have open), for the
+    # capacity table in deploy/jupyterhub/README.md; written beside the hub's log.
+    usage = {name: _usage(name) for name in pages}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "mentor-usage.json").write_text(json.dumps(usage, indent=2), encoding="utf-8")
+    assert all(u["processes"] >= 2 for u in usage.values())  # a server and a kernel, as that mentor
     for name, page in pages.items():
         other = ben if name == ana else ana
         path = _progress(name)
