@@ -174,6 +174,10 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": str(HERE / "singleuser"),
     "MENTOR_COURSE_ROOT": str(COURSE_DIR),
 }
+# Live rooms across servers: every mentor's server must use the same store, so on a hub it is PostgreSQL
+# (without this each mentor would get a private SQLite file in their home, and rooms would not be shared).
+if _env("MENTOR_HUB_ROOMS_URL"):
+    c.Spawner.environment["MENTOR_COURSE_ROOMS_URL"] = _env("MENTOR_HUB_ROOMS_URL")
 c.Spawner.start_timeout = int(_env("MENTOR_HUB_START_TIMEOUT", "120"))
 c.Spawner.http_timeout = int(_env("MENTOR_HUB_HTTP_TIMEOUT", "120"))
 c.Spawner.mem_limit = _env("MENTOR_HUB_MEM_LIMIT") or None
