@@ -173,7 +173,17 @@ c.Spawner.default_url = "/mentor-course"
 c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": str(HERE / "singleuser"),
     "MENTOR_COURSE_ROOT": str(COURSE_DIR),
+    # That environment's commands first: nbgrader runs `alembic` from PATH, and the hub's own PATH may
+    # name an environment the mentors cannot run.
+    "PATH": os.pathsep.join([str(Path(SINGLEUSER_PYTHON).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
 }
+# nbgrader's exchange: one folder every user can write into (sticky, like /tmp), where trainers release
+# and collect and mentors fetch and submit (deploy/jupyterhub/singleuser/nbgrader_config.py reads it).
+EXCHANGE_DIR = Path(_env("MENTOR_HUB_EXCHANGE_DIR", "/srv/nbgrader/exchange"))
+EXCHANGE_DIR.mkdir(parents=True, exist_ok=True)
+EXCHANGE_DIR.chmod(0o1777)
+c.Spawner.environment["MENTOR_COURSE_EXCHANGE"] = str(EXCHANGE_DIR)
+
 # Live rooms across servers: every mentor's server must use the same store, so on a hub it is PostgreSQL
 # (without this each mentor would get a private SQLite file in their home, and rooms would not be shared).
 if _env("MENTOR_HUB_ROOMS_URL"):

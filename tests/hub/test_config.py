@@ -21,6 +21,7 @@ def _load(monkeypatch, tmp_path: Path, **env: str):
     from traitlets.config.loader import PyFileConfigLoader
 
     monkeypatch.setenv("MENTOR_HUB_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("MENTOR_HUB_EXCHANGE_DIR", str(tmp_path / "exchange"))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config()

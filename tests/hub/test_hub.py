@@ -63,6 +63,11 @@ def _singleuser_python(root: Path) -> str:
     site = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
     (next((env / "lib").glob("python3*/site-packages")) / "mentor_course_hub.pth").write_text(
         f"import site; site.addsitedir({site!r})\n", encoding="utf-8")
+    # Commands the servers run from PATH (nbgrader runs `alembic`), started by this Python.
+    for command, module in (("alembic", "alembic.config"), ("nbgrader", "nbgrader.apps.nbgraderapp")):
+        script = env / "bin" / command
+        script.write_text(f"#!{env / 'bin' / 'python'}\nimport sys\nfrom {module} import main\nsys.exit(main())\n")
+        script.chmod(0o755)
     # Jupyter finds templates (Voilà's), lab extensions (the widgets') and server config under sys.prefix.
     for folder in ("share", "etc"):
         if (Path(sys.prefix) / folder).is_dir():
@@ -74,7 +79,11 @@ def _singleuser_python(root: Path) -> str:
 class Hub:
     url: str
     log: Path
+    root: Path
+    python: str
     users: list[str] = field(default_factory=list)
+    #: The mentors who signed in and played, once the first test has passed.
+    mentors: list[str] = field(default_factory=list)
 
     def name(self, role: str) -> str:
         """A fresh hub (and Unix) user name; every one is removed after the test."""
@@ -104,10 +113,12 @@ def hub() -> Iterator[Hub]:
                MENTOR_HUB_PROXY_API_URL=f"http://127.0.0.1:{_free_port()}",
                MENTOR_HUB_COURSE_DIR=str(REPO),
                MENTOR_HUB_SINGLEUSER_PYTHON=_singleuser_python(root),
+               MENTOR_HUB_EXCHANGE_DIR=str(root / "exchange"),
                MENTOR_HUB_CULL_SECONDS="0")
-    state = Hub(f"http://127.0.0.1:{port}", log)
+    state = Hub(f"http://127.0.0.1:{port}", log, root, env["MENTOR_HUB_SINGLEUSER_PYTHON"])
     admin = state.name("admin")
     env["MENTOR_HUB_ADMINS"] = admin
+    env["MENTOR_HUB_TRAINERS"] = state.name("trainer")
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=root, env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -266,3 +277,54 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
         peek = subprocess.run(["runuser", "-u", other, "--", "cat", str(path)], capture_output=True, text=True)
         assert peek.returncode != 0 and "Permission denied" in peek.stderr
         page.context.close()
+    hub.mentors = [ana, ben]
+
+
+ASSIGNMENT = "01-foundations-reflection"
+COURSE_ID = "mixed-heritage-mentoring"
+
+
+def _as_user(hub: Hub, name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run nbgrader as Unix user ``name`` with the environment the hub gives that user's server."""
+    home = pwd.getpwnam(name).pw_dir
+    env = ["env", "-i", f"HOME={home}", f"USER={name}", f"PATH={Path(hub.python).parent}:/usr/bin:/bin",
+           f"JUPYTER_CONFIG_PATH={CONFIG.parent / 'singleuser'}", f"MENTOR_COURSE_EXCHANGE={hub.root / 'exchange'}"]
+    return subprocess.run(["runuser", "-u", name, "--", *env, hub.python, "-m", "nbgrader", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=180)
+
+
+def test_trainers_round_through_the_nbgrader_exchange(hub: Hub) -> None:
+    """A trainer releases, each mentor fetches and submits as their own Unix user, the trainer collects
+    and autogrades: nbgrader's exchange as deploy/jupyterhub configures it (the CLI each server runs)."""
+    if not hub.mentors:
+        pytest.skip("the sign-in test did not get two mentors onto the hub")
+    trainer = hub.users[1]
+    subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/usr/sbin/nologin", trainer], check=True)
+    entry = pwd.getpwnam(trainer)
+    Path(entry.pw_dir).chmod(0o700)  # as the hub's pre_spawn_hook makes every user's home
+    course = Path(entry.pw_dir) / "course"
+    shutil.copytree(REPO / "course", course, ignore=shutil.ignore_patterns("gradebook.db", "release", "submitted",
+                                                                              "autograded", "feedback"))
+    subprocess.run(["chown", "-R", f"{trainer}:{trainer}", str(course)], check=True)
+
+    def ok(result: subprocess.CompletedProcess) -> str:
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout + result.stderr
+
+    ok(_as_user(hub, trainer, "generate_assignment", ASSIGNMENT, "--force", cwd=course))
+    ok(_as_user(hub, trainer, "release_assignment", ASSIGNMENT, cwd=course))
+    mentor, other = hub.mentors  # one mentor submits (each nbgrader command takes seconds to start)
+    home = Path(pwd.getpwnam(mentor).pw_dir)
+    ok(_as_user(hub, mentor, "fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, cwd=home))
+    fetched = home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert fetched.stat().st_uid == pwd.getpwnam(mentor).pw_uid
+    ok(_as_user(hub, mentor, "submit", ASSIGNMENT, "--course", COURSE_ID, cwd=home))
+    ok(_as_user(hub, trainer, "collect", ASSIGNMENT, cwd=course))
+    assert (course / "submitted" / mentor / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+    ok(_as_user(hub, trainer, "autograde", ASSIGNMENT, cwd=course))
+    graded = course / "autograded" / mentor / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert graded.is_file() and graded.stat().st_uid == entry.pw_uid
+    # A mentor cannot read the trainer's course folder (the submissions), nor another mentor's copy.
+    for reader, target in ((other, course / "submitted"), (other, Path(pwd.getpwnam(mentor).pw_dir) / ASSIGNMENT)):
+        peek = subprocess.run(["runuser", "-u", reader, "--", "ls", str(target)], capture_output=True, text=True)
+        assert peek.returncode != 0 and "Permission denied" in peek.stderr
