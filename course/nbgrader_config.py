@@ -39,15 +39,43 @@ c.ClearSolutions.code_stub = {"python": '""  # type the letter(s) of your choice
 #: A duplicated answer cell: nbgrader grades the last copy; ClearDuplicateMarks turns the other copies
 #: into plain cells (else nbgrader 0.9.6 fails the submission, jupyter/nbgrader#1083); the grading view
 #: shows every copy.
+#: RestoreHiddenTests: the released test cells lack their hidden tests, so nbgrader 0.9.6 warned that
+#: each untouched test cell's checksum "has changed"; the hidden part is put back first (only when the
+#: cell is otherwise exactly as released), so nbgrader warns only about real edits.
 c.OverwriteCells.add_missing_cells = False
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "widgets.grading.preprocessors.ClearDuplicateMarks",
     "widgets.grading.preprocessors.RestoreMissingGradeCells",
+    "widgets.grading.preprocessors.RestoreHiddenTests",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
+]
+#: Mentors' text is rendered as HTML by the formgrader (on the Jupyter server's origin) and in feedback:
+#: SanitizeMentorText turns it into sanitised HTML (bleach allow-list; scripts, styles and images shown
+#: as text) after nbgrader has scored it, so every later view of autograded/ is safe.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "widgets.grading.preprocessors.SanitizeMentorText",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+#: Feedback goes to the mentor: never the hidden tests (nbgrader 0.9.6 keeps them, jupyter/nbgrader#917),
+#: nor a failed hidden test's traceback, which quotes the expected answer (ClearHiddenTestsFromFeedback:
+#: nbgrader's ClearHiddenTests plus that); mentors' text sanitised again (for submissions autograded
+#: before SanitizeMentorText existed).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "widgets.grading.preprocessors.ClearHiddenTestsFromFeedback",
+    "widgets.grading.preprocessors.SanitizeMentorText",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
 #: Binder or email (no exchange): `nbgrader zip_collect <assignment>` files notebooks saved as

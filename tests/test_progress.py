@@ -340,3 +340,51 @@ def test_progress_files_are_private_to_the_learner(store):
     store.record(answer("m", "q"))
     if os.name == "posix":
         assert store.path.stat().st_mode & 0o077 == 0
+
+
+# ------------------------------------------------------------------- limits on a shared server (issue 17)
+
+def test_progress_refuses_an_oversized_draft_and_keeps_the_saved_one(store):
+    """Issue 17 (3): a 2 MB draft was saved as is (25 of them grew one learner to 59 MiB)."""
+    store.record(draft("plan", "a short plan"))
+    with pytest.raises(progress.ProgressRefused, match=r"at most 100 KB.*still in the box"):
+        store.record(draft("plan", "x" * 2_000_000, base_rev=1))
+    assert json.loads(store.path.read_text())["drafts"]["01-tiny"]["plan"]["text"] == "a short plan"
+    store.record(draft("plan", "é" * (progress.MAX_DRAFT_BYTES // 2), base_rev=1))  # the limit is in bytes
+
+
+def test_progress_kept_versions_are_bounded_by_bytes(store):
+    """Each save from a stale window keeps the text it replaces: kept versions stay under a byte budget."""
+    big = progress.MAX_DRAFT_BYTES - 10
+    for k in range(12):
+        store.record(draft("plan", f"{k}" + "y" * big, base_rev=0))  # every save comes from a stale window
+    kept = json.loads(store.path.read_text())["drafts"]["01-tiny"]["plan"]["kept"]
+    assert sum(len(x["text"].encode()) for x in kept) <= progress.MAX_KEPT_BYTES
+    assert kept and kept[-1]["text"].startswith("10")  # the newest replaced text survives
+    assert store.path.stat().st_size < 4 * progress.MAX_DRAFT_BYTES
+
+
+def test_progress_new_learners_per_client_per_hour_are_capped(tmp_path):
+    folder = tmp_path / "progress"
+    folder.mkdir()
+    for _ in range(progress.MAX_NEW_LEARNERS_PER_HOUR):
+        assert progress.claim_new_learner(folder, "addr:one", now=1000.0)
+    assert not progress.claim_new_learner(folder, "addr:one", now=1001.0)
+    assert progress.claim_new_learner(folder, "addr:two", now=1001.0)  # another client is not affected
+    assert progress.claim_new_learner(folder, "addr:one", now=1000.0 + 3601)  # an hour later
+
+
+def test_progress_stale_temp_files_are_removed_and_folders_are_private(tmp_path):
+    """Issue 17 (6): `kill -9` during a save left `.tmp` files holding draft text, never cleaned."""
+    data = tmp_path / "data"
+    path = data / "progress" / "mentor-x.json"
+    progress.atomic_write(path, "{}")
+    stale = path.parent / ".mentor-x.json.abc123.tmp"
+    stale.write_text("a draft nobody should read")
+    keep = path.parent / "notes.tmp.json"
+    keep.write_text("{}")
+    assert progress.remove_stale_temp_files(data) == [stale]
+    assert not stale.exists() and keep.exists() and path.exists()
+    if os.name == "posix":
+        assert path.parent.stat().st_mode & 0o777 == 0o700
+        assert path.stat().st_mode & 0o777 == 0o600

@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,8 +31,14 @@ from typing import Any
 SAVE_VERSION = 1
 KIND = "mentor-course-progress"
 PACKAGE = "mixed-heritage-mentoring"
-#: Earlier versions of a draft replaced by another window are kept, up to this many per prompt.
+#: Earlier versions of a draft replaced by another window are kept, up to this many per prompt and
+#: this many bytes (UTF-8) in all per prompt, oldest dropped first.
 MAX_KEPT_DRAFTS = 20
+MAX_KEPT_BYTES = 200_000
+#: The largest draft saved (UTF-8 bytes): a long reflection is a few thousand words, about 30 KB.
+MAX_DRAFT_BYTES = 100_000
+#: New learners (progress files) one client may start on a shared server per hour.
+MAX_NEW_LEARNERS_PER_HOUR = 60
 #: Finished play-throughs kept per scenario (oldest dropped first); a few hundred bytes each.
 MAX_RUNS = 200
 
@@ -48,6 +55,11 @@ class ProgressTooNew(ProgressError):
 
 class ProgressInvalid(ProgressError):
     """Text offered for import (or found on disk) that is not a usable progress file."""
+
+
+class ProgressRefused(ProgressError):
+    """A save the server will not store (too large, too many new learners); the message is for the
+    learner and says that what they wrote is still on their page."""
 
 
 def utcnow() -> str:
@@ -216,6 +228,18 @@ def _scenario(doc: Doc, key: str) -> dict[str, Any]:
     return doc["scenarios"].setdefault(key, {"history": [], "acknowledged": False, "runs": [], "updated": ""})
 
 
+def check_size(event: Mapping[str, Any]) -> None:
+    """Refuse (:class:`ProgressRefused`) a draft larger than :data:`MAX_DRAFT_BYTES`, before anything is
+    written; the message tells the learner their text is still on the page."""
+    if event.get("type") != "draft.save":
+        return
+    size = len(str(event.get("text", "")).encode("utf-8"))
+    if size > MAX_DRAFT_BYTES:
+        raise ProgressRefused(f"This draft is {size / 1000:.0f} KB and a draft can be at most "
+                              f"{MAX_DRAFT_BYTES / 1000:.0f} KB. Your text is still in the box: shorten it, or "
+                              "keep a copy elsewhere.")
+
+
 def apply_event(doc: Doc, event: Mapping[str, Any]) -> Doc:
     """Apply one event to a copy of ``doc`` and return it.
 
@@ -253,6 +277,7 @@ def apply_event(doc: Doc, event: Mapping[str, Any]) -> Doc:
         answers[event["question"]] = {"selected": sorted(event["selected"]), "correct": bool(event["correct"]),
                                       "attempts": int(previous.get("attempts", 0)) + 1, "at": at}
     elif kind == "draft.save":
+        check_size(event)
         drafts = doc["drafts"].setdefault(event["module"], {})
         current = drafts.get(event["prompt"], {"text": "", "rev": 0, "kept": []})
         kept = list(current.get("kept", []))
@@ -260,6 +285,8 @@ def apply_event(doc: Doc, event: Mapping[str, Any]) -> Doc:
         if stale and current["text"].strip() and current["text"] != event["text"]:
             kept.append({"text": current["text"], "at": current.get("at", ""), "reason": "another window"})
             del kept[:-MAX_KEPT_DRAFTS]
+            while len(kept) > 1 and sum(len(k["text"].encode("utf-8")) for k in kept) > MAX_KEPT_BYTES:
+                del kept[0]
         drafts[event["prompt"]] = {"text": event["text"], "rev": int(current.get("rev", 0)) + 1, "at": at,
                                    "kept": kept}
     elif kind == "learner.name":
@@ -369,7 +396,7 @@ def merge(ours: Doc, theirs: Doc) -> tuple[Doc, MergeReport]:
 def file_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (a separate ``.lock`` file that is never deleted: deleting
     lock files reopens the race they close)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if os.name == "nt":  # pragma: no cover - exercised on Windows laptops only
@@ -400,8 +427,9 @@ def file_lock(path: Path) -> Iterator[None]:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` so that ``path`` holds either the old or the new content, never a mix:
-    a temporary file in the same folder, flushed and fsynced, then renamed over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    a temporary file in the same folder, flushed and fsynced, then renamed over ``path``.
+    The file is readable by its owner only (mkstemp's 0600), and so is a folder made for it (0700)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -419,6 +447,47 @@ def atomic_write(path: Path, text: str) -> None:
             os.fsync(dir_fd)  # make the rename itself durable
         finally:
             os.close(dir_fd)
+
+
+#: What :func:`atomic_write` names its temporary files: ``.<name>.<random>.tmp``.
+TMP_PATTERN = ".*.tmp"
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete temporary files a killed writer left under ``folder`` (they may hold a learner's draft
+    text). Only safe when nothing is writing there: `mentor-course serve` calls it before it starts."""
+    gone = []
+    for tmp in folder.rglob(TMP_PATTERN):
+        if tmp.is_file() and not tmp.is_symlink():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                gone.append(tmp)
+    return gone
+
+
+def claim_new_learner(folder: Path, client: str, *, now: float | None = None,
+                      limit: int = MAX_NEW_LEARNERS_PER_HOUR) -> bool:
+    """Count one new learner for ``client`` in ``folder``'s ledger (``.new-learners.json``); False when
+    the client already started ``limit`` in the last hour. Learner ids cost nothing to make, so this
+    is what stops one visitor filling the disk with learners."""
+    now = time.time() if now is None else now
+    ledger = folder / ".new-learners.json"
+    with file_lock(folder / ".new-learners.lock"):
+        try:
+            data = json.loads(ledger.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        data = {c: [t for t in ts if isinstance(t, (int, float)) and t > now - 3600]
+                for c, ts in data.items() if isinstance(ts, list)}
+        data = {c: ts for c, ts in data.items() if ts}
+        mine = data.setdefault(client, [])
+        if len(mine) >= limit:
+            return False
+        mine.append(now)
+        atomic_write(ledger, json.dumps(data))
+    return True
 
 
 def _stamp() -> str:
@@ -456,8 +525,9 @@ class ProgressFile:
         """Rename an unreadable file aside (keeping every byte) and say so."""
         backup = _free_name(self.path.with_name(f"{self.path.name}.corrupt-{_stamp()}"))
         os.replace(self.path, backup)
-        self.notices.append(f"Your progress file could not be read: {reason}. It was kept, unchanged, as "
-                            f"{backup}; a new progress file was started. Nothing was deleted.")
+        self.notices.append(f"Your progress file could not be read: {reason.replace(str(self.path), self.path.name)}. "
+                            f"It was kept, unchanged, beside it as {backup.name}; a new progress file was started. "
+                            "Nothing was deleted.")
         return backup
 
     def _read_locked(self) -> Doc:
@@ -531,6 +601,7 @@ __all__ = [
     "Section",
     "apply_event",
     "atomic_write",
+    "check_size",
     "check_version",
     "dumps",
     "file_lock",

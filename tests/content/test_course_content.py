@@ -77,7 +77,9 @@ def test_course_scenario_meets_the_branching_standard(sc: Scenario):
     assert len(sc.debrief_prompts) >= 2, f"{sc.file}: add debrief prompts"
     assert sc.checklist, f"{sc.file}: add a live checklist for cohort play"
     for ch in sc.characters.values():
-        assert ch.age is None or 18 <= ch.age <= 35, f"{sc.file}: {ch.name} is {ch.age}; mentees are 18 to 35"
+        in_youth_programme = ch.age is not None and 13 <= ch.age < 18 and "youth" in ch.context.lower()
+        assert ch.age is None or 18 <= ch.age <= 35 or in_youth_programme, (
+            f"{sc.file}: {ch.name} is {ch.age}; mentees are 18 to 35, or 13 to 17 in a youth programme")
         assert ch.heritage, f"{sc.file}: {ch.name} needs a specific heritage"
 
 
@@ -140,3 +142,57 @@ def test_course_files_are_found_where_the_notebooks_expect_them():
         folder: Path = REPO / "modules" / module
         if (folder / "selfcheck.yaml").exists():
             assert any(s.file.endswith(f"{module}/selfcheck.yaml") for s in RESULT.selfchecks)
+
+
+def test_course_every_scenario_knows_its_path():
+    """Is every scenario written in the format whose endings can state claims that playtest proves
+    (issue 13)? A v1 scenario has no memory of the path, so its endings cannot be checked."""
+    assert sorted(sc.id for sc in RESULT.scenarios if sc.version != 2) == []
+
+
+@pytest.mark.parametrize("sc", RESULT.scenarios, ids=lambda sc: sc.id)
+def test_course_growth_endings_state_what_they_praise(sc: Scenario):
+    """Does every growth ending say what must be true of a path that reaches it (claims that
+    `mentor-course playtest` proves on every path)?"""
+    unclaimed = [n.id for n in sc.nodes.values() if n.ending and n.ending.kind == "growth" and not n.ending.claims]
+    assert unclaimed == [], f"{sc.file}: growth endings without claims: {unclaimed}"
+
+
+def test_course_best_and_correct_options_are_not_given_away_by_length():
+    """Course-wide, the best option is the longest at no more than 40% of decision points, and the
+    correct option at no more than 40% of single-answer self-check questions (issue 13)."""
+    from widgets.content.lint import length_shares
+
+    shares = length_shares(RESULT.playable or RESULT.scenarios, RESULT.selfchecks)
+    assert shares.decision_points and shares.single_questions
+    assert shares.best_share <= 0.40, shares.summary()
+    assert shares.correct_share <= 0.40, shares.summary()
+
+
+SAFEGUARDING = "safeguarding"
+#: A phone or text number: seven or more digits and separators. Regional resource packs fill numbers in.
+PHONE_NUMBER = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+
+
+def test_course_safeguarding_module_follows_foundations_with_six_point_scenarios():
+    """Issue 14: the safeguarding module comes early (before matching) and plays at least 6 decisions a scenario."""
+    assert SAFEGUARDING in MODULES, "modules/course.yaml lacks the safeguarding module"
+    assert MODULES[MODULES.index("01-foundations") + 1] == SAFEGUARDING
+    own = [sc for sc in SCENARIOS.values() if sc.module == SAFEGUARDING]
+    assert len(own) >= 2
+    for sc in own:
+        points = engine.decision_points(sc, engine.strongest_path(sc))
+        assert len(points) >= 6, f"{sc.file}: strongest path has {len(points)} decision points, needs 6"
+
+
+def test_course_safeguarding_module_hard_codes_no_phone_numbers():
+    """Issue 14: helplines come from the regional resource packs through placeholders, never typed into content."""
+    folder = REPO / "modules" / SAFEGUARDING
+    texts = {str(p.relative_to(REPO)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.yaml"))}
+    nb = _notebook(SAFEGUARDING)
+    texts["module.ipynb prose"] = "\n".join("".join(c["source"]) for c in nb["cells"]
+                                            if c["cell_type"] == "markdown" and c.get("id") != "sources")
+    found = {name: PHONE_NUMBER.findall(text) for name, text in texts.items() if PHONE_NUMBER.search(text)}
+    assert found == {}
+    placeholders = set(re.findall(r"\{([a-z_]+)\}", "\n".join(texts.values())))
+    assert {"emergency", "reporting_body", "forced_marriage", "domestic_violence"} <= placeholders

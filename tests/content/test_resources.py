@@ -274,11 +274,6 @@ def _content_texts() -> list[tuple[str, str]]:
     return out
 
 
-# ENABLE AFTER MERGE: the content branches of issue 14 remove today's hard-coded numbers from modules/.
-# Until they land this test fails, so it is marked xfail(strict=True): once the content is clean it
-# XPASSes, which fails the run, and the lead deletes this mark so the test guards every later change.
-@pytest.mark.xfail(strict=True, reason="modules/ still hard-codes helpline numbers until the issue-14 content "
-                   "branches are merged; delete this mark then")
 def test_resources_no_module_hard_codes_a_helpline_number():
     offenders = [(where, n) for where, text in _content_texts() for n in hard_coded_numbers(text)]
     assert offenders == [], "write {crisis_line}/{emergency} (YAML) or point to the resources box (notebooks)"

@@ -216,3 +216,15 @@ def test_validator_every_missing_key_is_named_once(write_scenario):
     assert sorted(e.message for e in errors if e.code == "schema.required") == [
         "'nodes.opening.choices.1' is missing the required key 'feedback'",
         "'nodes.opening.choices.1' is missing the required key 'quality'"]
+
+
+def test_validator_module_folder_may_be_a_plain_slug(tmp_path):
+    """Module ids are slugs (``safeguarding``), not only numbered (``01-foundations``); ``live/`` is no module."""
+    from widgets.content.loader import folder_module
+
+    for folder in ("01-foundations", "safeguarding", "live"):
+        (tmp_path / "modules" / folder).mkdir(parents=True)
+    (tmp_path / "modules" / "safeguarding" / "module.ipynb").write_text("{}", encoding="utf-8")
+    assert folder_module(tmp_path / "modules" / "safeguarding" / "selfcheck.yaml") == "safeguarding"
+    assert folder_module(tmp_path / "modules" / "01-foundations" / "selfcheck.yaml") == "01-foundations"
+    assert folder_module(tmp_path / "modules" / "live" / "room.yaml") is None

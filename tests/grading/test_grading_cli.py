@@ -113,3 +113,24 @@ def test_cli_summary_escapes_formulas_for_spreadsheets():
 
     assert [spreadsheet_safe(v) for v in ["=HYPERLINK(1)", "+1", "-2", "@x", "ana", 3.5]] == [
         "'=HYPERLINK(1)", "'+1", "'-2", "'@x", "ana", 3.5]
+
+
+def test_cli_release_notebook_trailing_slash_means_a_folder(graded_course, tmp_path):
+    result = run(graded_course, "release-notebook", ASSIGNMENT, "-o", str(tmp_path / "handout") + "/")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "handout").is_dir()
+    assert nbformat.read(tmp_path / "handout" / f"{ASSIGNMENT}.ipynb", as_version=4).cells
+    named = run(graded_course, "release-notebook", ASSIGNMENT, "-o", str(tmp_path / "mail" / "for-priya.ipynb"))
+    assert named.exit_code == 0 and (tmp_path / "mail" / "for-priya.ipynb").is_file()
+
+
+def test_cli_status_names_the_mentor_as_they_gave_their_name(graded_course, tmp_path):
+    blank = student_notebook(graded_course, ASSIGNMENT)
+    write_notebook(fill(blank, STRONG), tmp_path / "inbox" / "Zoë O'Brien" / f"{ASSIGNMENT}.ipynb")
+    write_notebook(fill(blank, STRONG), tmp_path / "inbox" / f"ZOË  O’BRIEN_{ASSIGNMENT}.ipynb")
+    imported = import_folder(graded_course, tmp_path / "inbox", ASSIGNMENT)
+    assert {r.mentor for r in imported} == {"zoe-o-brien"}  # one person, however the name was typed
+    assert sorted(r.action for r in imported) == ["imported", "kept aside"]
+    lines = run(graded_course, "status", ASSIGNMENT).output.splitlines()
+    # the name as given (in the newest file), normalised: one space, a straight apostrophe
+    assert any(line.casefold().startswith("zoë o'brien (zoe-o-brien): not autograded") for line in lines), lines

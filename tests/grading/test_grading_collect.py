@@ -25,6 +25,7 @@ from widgets.grading.collect import (
     pattern_regex,
     safe_mentor_id,
 )
+from widgets.grading.records import unreadable_notebook
 from widgets.grading.release import student_notebook
 
 
@@ -86,8 +87,11 @@ def test_collect_import_reports_each_file_and_never_stops(course, inbox):
     assert [p.code for p in broken.problems] == ["file.json"] and "cannot be graded until" in broken.message
     assert "expected {mentor}/{assignment}.ipynb or {mentor}_{assignment}.ipynb" in results[f"{ASSIGNMENT}.ipynb"].message
     assert "unzip" in results["all.zip"].message
-    # The bytes the mentors sent are what nbgrader will see, with a timestamp nbgrader can read.
-    assert course.submitted_notebook("broken", ASSIGNMENT).read_bytes() == (inbox / f"broken_{ASSIGNMENT}.ipynb").read_bytes()
+    # The bytes the mentors sent are what nbgrader will see, with a timestamp nbgrader can read; a file that is
+    # not a notebook is on record outside submitted/, where plain `nbgrader autograde` would record it as 0 points.
+    assert not course.submitted_notebook("broken", ASSIGNMENT).parent.exists()
+    assert unreadable_notebook(course, "broken", ASSIGNMENT).read_bytes() == \
+        (inbox / f"broken_{ASSIGNMENT}.ipynb").read_bytes()
     from nbgrader.utils import parse_utc
 
     stamp = (course.submitted_notebook("sam", ASSIGNMENT).parent / "timestamp.txt").read_text()

@@ -17,6 +17,7 @@ from widgets.grading import nbgrader_apps
 from widgets.grading.assignments import load_course_rubric
 from widgets.grading.collect import import_folder
 from widgets.grading.gradebook import Gradebook
+from widgets.grading.records import local_file
 from widgets.grading.release import student_notebook
 from widgets.grading.score import RubricGrade
 from widgets.grading.session import GRADED, TO_GRADE, UNREADABLE, GradingSession
@@ -137,7 +138,8 @@ def test_round_trip_view_shows_progress_and_every_status(trip):
     assert view.progress_bar.value == 2 and view.progress_bar.max == 4
     assert trip["opened_first"] == DEE  # the view opens the first submission still to grade
     assert [label for label, _ in view.mentor.options] == [
-        "broken  (! unreadable)", "dee  (○ to grade)", "sam  (✓ graded, flagged)", "zoe-o-brien-ext  (✓ graded)"]
+        "broken  (! unreadable)", "dee  (○ to grade)", "sam  (✓ graded, flagged)",
+        "Zoë O'Brien (ext) (zoe-o-brien-ext)  (✓ graded)"]  # the name the mentor gave, beside the id files use
     assert trip["announced"].startswith("Safeguarding concern recorded for sam.")
 
 
@@ -204,7 +206,8 @@ def test_round_trip_duplicated_and_deleted_answers_are_shown_not_lost(trip):
 def test_round_trip_mentor_files_are_never_changed(trip):
     course, inbox = trip["course"], trip["inbox"]
     sent = {r.mentor: (inbox / r.file).read_bytes() for r in trip["imported"] if r.mentor}
-    assert {m: course.submitted_notebook(m, ASSIGNMENT).read_bytes() for m in sent} == sent
+    assert {m: local_file(course, m, ASSIGNMENT).read_bytes() for m in sent} == sent
+    assert not course.submitted_notebook(BROKEN, ASSIGNMENT).exists()  # unreadable: kept out of nbgrader's way
 
 
 def test_round_trip_csv_export_per_mentor_and_per_criterion(trip):
@@ -220,7 +223,9 @@ def test_round_trip_csv_export_per_mentor_and_per_criterion(trip):
         == (GRADED, "18.5", "23.0", "15.5", "3.0", "Reflective")
     assert mentors[(BROKEN, ASSIGNMENT)]["status"] == UNREADABLE
     assert mentors[(DEE, ASSIGNMENT)]["status"] == TO_GRADE
-    assert mentors[(SAM, "02-identity-exploration-reflection")]["status"] == "not submitted"
+    assert zoe["name"] == "Zoë O'Brien (ext)" and mentors[(SAM, ASSIGNMENT)]["name"] == "sam"
+    # only the released assignment: the others were never given to anyone, so nobody "did not submit" them
+    assert {a for _, a in mentors} == {ASSIGNMENT}
     with files["grades-by-criterion.csv"].open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 3 * 5  # zoe's two answers and sam's first; "no answer" has no levels
@@ -315,3 +320,25 @@ def test_round_trip_view_escapes_what_mentors_wrote(trip, tmp_path):
     answer = inspect_submission(raw, [p.id for p in session.prompts(ASSIGNMENT)]).answers["needs-and-boundaries"]
     html = _markdown(answer.text, escape=True)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<em>fine</em>" in html
+
+
+def test_round_trip_plain_nbgrader_never_records_an_unreadable_file(trip, tmp_path):
+    """Plain `nbgrader autograde` over the whole course, then `nbgrader export`: the cut-short file is not a
+    0-point submission (it is kept out of submitted/), and the rest keep their grades."""
+    import os
+    import subprocess
+    import sys
+
+    course = trip["course"]
+    env = {k: v for k, v in os.environ.items() if k != "MENTOR_COURSE_GRADEBOOK_URL"}
+    run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], cwd=course.root, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert BROKEN not in Gradebook(course.db_url, course.course_id).submissions(ASSIGNMENT)
+    out = tmp_path / "grades.csv"
+    export = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(out)], cwd=course.root, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert export.returncode == 0, export.stderr[-3000:]
+    with out.open(encoding="utf-8") as fh:
+        exported = {r["student_id"] for r in csv.DictReader(fh) if r["assignment"] == ASSIGNMENT}
+    assert exported == {DEE, SAM, ZOE}

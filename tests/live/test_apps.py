@@ -5,11 +5,13 @@ kernel's loop would run them; each app has its own store, as each Voilà kernel 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from widgets.live.ui.facilitator import FacilitatorApp
 from widgets.live.ui.participant import ParticipantApp
 
@@ -38,7 +40,8 @@ def facilitator(env, course_root, query: str = "") -> FacilitatorApp:
 
 
 def participant(env, query: str) -> ParticipantApp:
-    return ParticipantApp(environ={**env, "QUERY_STRING": query, "VOILA_KERNEL_ID": query[-8:]})
+    """A participant's page in a browser of its own (its kernel id stands for the browser)."""
+    return ParticipantApp(environ={**env, "QUERY_STRING": query, "VOILA_KERNEL_ID": secrets.token_hex(8)})
 
 
 def stop(*apps) -> None:
@@ -157,4 +160,56 @@ def test_apps_report_a_store_that_cannot_be_opened(tmp_path, course_root):
     fac = FacilitatorApp(environ=env, course_root=course_root)
     ann = ParticipantApp(environ={**env, "QUERY_STRING": "code=KXR7PM"})
     for app, button in ((fac, fac.create_btn), (ann, ann.join_btn)):
-        assert "does not exist" in app.bridge.error and button.disabled
+        assert "cannot be used right now" in app.bridge.error and button.disabled
+        assert str(tmp_path) not in app.bridge.error  # issue 17 (5): no server path shown to visitors
+
+
+def test_apps_one_page_takes_one_seat_and_a_blocked_browser_is_told_why(env, course_root):
+    """Issue 17 (2): the hidden Join button of a seated page took 60 seats in 16 s; a removed participant
+    came back at once from a new page."""
+    async def main() -> None:
+        fac = facilitator(env, course_root)
+        fac.create()
+        await until(lambda: fac.code, "the room")
+        browser = {**env, "HTTP_X_MENTOR_BROWSER": "browser-of-ghost", "HTTP_X_MENTOR_CLIENT": "addr:1"}
+        ghost = ParticipantApp(environ={**browser, "QUERY_STRING": f"code={fac.code}", "VOILA_KERNEL_ID": "k-1"})
+        ghost.name.value = "ghost 0"
+        ghost.join()
+        await until(lambda: ghost.seat is not None, "the ghost's seat")
+        assert ghost.join_btn.disabled
+        for k in range(1, 6):  # the Join button is hidden, but a scripted click still reaches the kernel
+            ghost.name.value = f"ghost {k}"
+            ghost.join_btn.click()
+        other = ParticipantApp(environ={**browser, "QUERY_STRING": f"code={fac.code}", "VOILA_KERNEL_ID": "k-2"})
+        other.name.value = "ghost 99"
+        other.join()  # a new page from the same browser gets the same seat back
+        await until(lambda: other.seat is not None, "the second page's seat")
+        assert other.seat.seat_id == ghost.seat.seat_id
+        await asyncio.sleep(0.3)
+        assert [s.name for s in fac.store.snapshot(fac.room_id).seats] == ["ghost 0"]
+        fac.kick(other.seat.seat_id, block=True)
+        await until(lambda: other.seat is None, "the removed page back at the join form")
+        third = ParticipantApp(environ={**browser, "QUERY_STRING": f"code={fac.code}", "VOILA_KERNEL_ID": "k-3"})
+        third.name.value = "not a ghost"
+        third.join()
+        await until(lambda: bool(third.bridge.error), "the refusal")
+        assert "did not allow you to join it again" in third.bridge.error and third.seat is None
+        assert not third.join_btn.disabled
+        stop(fac, ghost, other, third)
+
+    asyncio.run(main())
+
+
+def test_facilitator_lists_scenarios_numbered_in_course_order():
+    """A module id need not start with its number (`safeguarding` comes second): the picker numbers and
+    orders modules as the course lists them, capstone first."""
+    from widgets.live.ui.facilitator import course_scenarios
+
+    course, listed, _ = course_scenarios(REPO)
+    position = {m.id: n for n, m in enumerate(course.modules, 1)}
+    labels = [label for label, _, _ in listed]
+    assert labels[0].startswith(f"{position['10-capstone']} · ")
+    rest = [sc.module for _, _, sc in listed[1:]]
+    assert rest == sorted(rest, key=position.__getitem__)
+    for label, _, sc in listed:
+        assert label.startswith(f"{position[sc.module]} · ")

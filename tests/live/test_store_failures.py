@@ -99,3 +99,49 @@ def test_store_failures_postgres_watcher_hears_its_room_only(pg_url, payload):
         st.join(mine.code, "Bob")
         assert watcher.wait(10) is True
         watcher.close()
+
+
+@pytest.mark.postgres
+def test_store_failures_postgres_dropped_connection_is_replaced_before_anyone_sees_it(pg_url, payload):
+    """Issue 17 (5): after PostgreSQL dropped its connections, each page's next action failed once and
+    showed the database URL to participants."""
+    import psycopg
+
+    with RoomStore(pg_url) as store, psycopg.connect(postgres_or_skip(), autocommit=True) as admin:
+        new = store.create_room(payload)
+        ann = store.join(new.code, "Ann")
+        for action in (lambda: store.snapshot(new.room_id), lambda: store.join(new.code, "Bob"),
+                       lambda: store.rejoin(ann.token)):
+            pid = store.db._conn.info.backend_pid
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            time.sleep(0.2)  # the server has closed it by now; the store does not know yet
+            action()  # no error: the dropped connection was replaced first
+            assert store.db._conn.info.backend_pid != pid
+        assert [s.name for s in store.snapshot(new.room_id).seats] == ["Ann", "Bob"]
+
+
+def test_store_failures_visitor_messages_never_name_the_database(caplog):
+    from widgets.live.errors import STORE_PROBLEM, StoreBusy, for_visitor
+
+    url = "postgresql://mentor@db.internal:5432/course?schema=cohort_7"
+    shown = for_visitor(StoreUnavailable(f"The PostgreSQL room database at {url} failed: server closed"))
+    assert shown == STORE_PROBLEM and "db.internal" not in shown and "cohort_7" not in shown
+    assert url in caplog.text  # the operator's log keeps it
+    assert for_visitor(StoreBusy("The room database is busy. Try again in a moment.")).startswith("The room database is busy")
+
+
+def test_store_failures_room_database_is_private(tmp_path, payload):
+    """Issue 17 (6): the room database was created 0644 in a 0755 folder."""
+    import os
+
+    from widgets.live.store import default_url
+
+    url = default_url({"XDG_DATA_HOME": str(tmp_path / "xdg")})
+    with RoomStore(url) as store:
+        store.create_room(payload)
+    path = tmp_path / "xdg" / "mentor-course" / "live-rooms.sqlite3"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists():
+            assert extra.stat().st_mode & 0o077 == 0, os.stat(extra)

@@ -28,7 +28,9 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from widgets.serving.app import CourseVoila, PatchNotApplied, build_app, course_routes
 from widgets.serving.handlers import (
     LandingHandler,
+    LimitedVoilaHandler,
     NoDelayKernelWebsocketHandler,
+    TrackedKernelWebsocketHandler,
     TreeRedirectHandler,
     XsrfCookieVoilaHandler,
 )
@@ -82,7 +84,7 @@ def test_course_routes_keep_stock_handlers_when_tunings_are_off(tiny_course: Pat
                                                                   clean_process_state):
     s = stock_settings(settings(tiny_course, tmp_path))
     found = classes(course_routes(voila_routes(s), s, "/"))
-    assert TornadoVoilaHandler in found and VoilaKernelWebsocketHandler in found
+    assert LimitedVoilaHandler in found and TrackedKernelWebsocketHandler in found  # limits are not tunings
     assert XsrfCookieVoilaHandler not in found and NoDelayKernelWebsocketHandler not in found
     assert LandingHandler in found  # the landing page is not a tuning
 

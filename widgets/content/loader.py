@@ -61,13 +61,17 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 
 def folder_module(path: Path) -> str | None:
-    """The module a file belongs to by where it lives: ``modules/<module>/...``."""
+    """The module a file belongs to by where it lives: ``modules/<module>/...``.
+
+    A module folder is a numbered one (``01-foundations``) or, since module ids became plain
+    slugs (``safeguarding``), any folder holding a ``module.ipynb``; ``modules/live/`` is neither.
+    """
     parts = Path(path).resolve().parts
     if "modules" in parts:
         i = len(parts) - 1 - parts[::-1].index("modules")
         if i + 2 < len(parts):
             candidate = parts[i + 1]
-            if candidate[:2].isdigit():
+            if candidate[:2].isdigit() or (Path(*parts[: i + 2]) / "module.ipynb").is_file():
                 return candidate
     return None
 

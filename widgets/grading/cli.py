@@ -83,10 +83,10 @@ def generate(ctx: click.Context, check: bool) -> None:
 
 @grading.command("release-notebook")
 @click.argument("assignment")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="File or folder to write the student version to.")
+@click.option("-o", "--output", type=click.Path(), default=".", show_default=True,
+              help="File or folder to write the student version to (a path ending in / is a folder).")
 @click.pass_context
-def release_notebook(ctx: click.Context, assignment: str, output: Path) -> None:
+def release_notebook(ctx: click.Context, assignment: str, output: str) -> None:
     """Write ASSIGNMENT's student version (what nbgrader would release) without a gradebook: for Binder or email."""
     from widgets.grading.release import write_student_notebook
 
@@ -168,7 +168,7 @@ def status(ctx: click.Context, assignment: str) -> None:
     rows = session.rows(_assignment(course, assignment))
     for r in rows:
         score = f" {r.score:g}/{r.max_score:g}" if r.score is not None and r.max_score else ""
-        click.echo(f"{r.student}: {r.status}{score}{' (safeguarding concern open)' if r.flagged else ''}")
+        click.echo(f"{r.label}: {r.status}{score}{' (safeguarding concern open)' if r.flagged else ''}")
         for p in r.problems:
             click.echo(f"    {p.message}")
     click.echo(session.progress(rows).describe())

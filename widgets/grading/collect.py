@@ -27,6 +27,8 @@ from pathlib import Path
 
 from widgets.grading.course import Course
 from widgets.grading.notebooks import assignment_prompts
+from widgets.grading.records import local_file, open_store, write_local
+from widgets.grading.store import RubricStore
 from widgets.grading.submissions import Problem, inspect_submission
 
 DEFAULT_PATTERNS = ("{mentor}/{assignment}.ipynb", "{mentor}_{assignment}.ipynb")
@@ -41,7 +43,7 @@ def safe_mentor_id(raw: str) -> str:
     """A mentor id that is safe as a folder name and in nbgrader: lower-case ASCII letters, digits, dots,
     hyphens and underscores. Accents are dropped (``Zoë`` -> ``zoe``); a name with no such letters at all
     (``李明``) becomes ``mentor-`` plus a short hash of it, stable across imports."""
-    ascii_text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = unicodedata.normalize("NFKD", raw.translate(_APOSTROPHES)).encode("ascii", "ignore").decode("ascii").lower()
     safe = re.sub(r"[^a-z0-9._]+", "-", ascii_text)
     safe = re.sub(r"-{2,}", "-", safe).strip("-._")[:60].strip("-._")
     if not safe:
@@ -106,11 +108,29 @@ def _save_mapping(course: Course, mapping: dict[str, str]) -> None:
     tmp.replace(path)
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
+                              "\uff07": "'"})
+
+
+def normalise_name(raw: str) -> str:
+    """A person's name as typed, made comparable: NFKC (full-width letters, ligatures), curly and straight
+    apostrophes alike, runs of spaces as one. ``Zoë O'Brien`` and ``ZOË  O’BRIEN`` give the same text
+    apart from case; :func:`same_person` ignores case too."""
+    text = unicodedata.normalize("NFKC", raw).translate(_APOSTROPHES)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def same_person(a: str, b: str) -> bool:
+    return normalise_name(a).casefold() == normalise_name(b).casefold()
+
+
 def _assign_id(raw: str, mapping: dict[str, str]) -> str:
-    """The safe id for ``raw``: the one it had before, else a fresh one no other person has."""
+    """The safe id for ``raw``: the one it (or the same name typed differently) had before, else a fresh
+    one no other person has."""
     for safe, known_raw in mapping.items():
-        if known_raw == raw:
+        if same_person(known_raw, raw):
             return safe
+    raw = normalise_name(raw)
     base = safe_mentor_id(raw)
     candidate, n = base, 2
     while candidate in mapping and mapping[candidate] != raw:
@@ -119,12 +139,15 @@ def _assign_id(raw: str, mapping: dict[str, str]) -> str:
     return candidate
 
 
-def _write_submission(course: Course, mentor: str, assignment: str, source: Path) -> None:
-    dest = course.submitted_notebook(mentor, assignment)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, dest)
+def _write_submission(course: Course, store: RubricStore, mentor: str, raw: str, assignment: str,
+                      source: Path) -> None:
+    """Record the file in the store (what every trainer's server grades from) and put it in this course
+    folder: ``submitted/`` if it is a notebook, ``private/unreadable/`` if not (see widgets.grading.records)."""
     stamp = datetime.fromtimestamp(source.stat().st_mtime, timezone.utc).strftime(TIMESTAMP_FORMAT)
-    (dest.parent / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    record = store.record_submission(assignment, mentor, source.read_bytes(), stamp, normalise_name(raw))
+    path = write_local(course, record)
+    if path.parent != course.submitted_notebook(mentor, assignment).parent:
+        shutil.rmtree(course.submitted_notebook(mentor, assignment).parent, ignore_errors=True)
 
 
 def import_folder(course: Course, inbox: Path, assignment: str, *, patterns: tuple[str, ...] = DEFAULT_PATTERNS,
@@ -155,12 +178,16 @@ def import_folder(course: Course, inbox: Path, assignment: str, *, patterns: tup
         raw = match.group("mentor").strip()
         mentor = _assign_id(raw, mapping)
         by_mentor.setdefault(mentor, []).append((path, rel, raw))
-    for mentor, files in by_mentor.items():
-        # The newest file is the submission; any older ones from the same person are kept aside, not dropped.
-        files.sort(key=lambda f: f[0].stat().st_mtime, reverse=True)
-        for k, (path, rel, raw) in enumerate(files):
-            results.append(_import_one(course, assignment, prompts, mentor, raw, path, rel,
-                                       newest=k == 0, replace=replace))
+    store = open_store(course)
+    try:
+        for mentor, files in by_mentor.items():
+            # The newest file is the submission; any older ones from the same person are kept aside, not dropped.
+            files.sort(key=lambda f: f[0].stat().st_mtime, reverse=True)
+            for k, (path, rel, raw) in enumerate(files):
+                results.append(_import_one(course, store, assignment, prompts, mentor, raw, path, rel,
+                                           newest=k == 0, replace=replace))
+    finally:
+        store.close()
     _save_mapping(course, mapping)
     results.sort(key=lambda r: r.file)
     return results
@@ -173,8 +200,8 @@ def _keep_aside(course: Course, assignment: str, mentor: str, path: Path) -> Pat
     return aside
 
 
-def _import_one(course: Course, assignment: str, prompts: list[str], mentor: str, raw: str, path: Path, rel: str,
-                *, newest: bool, replace: bool) -> ImportResult:
+def _import_one(course: Course, store: RubricStore, assignment: str, prompts: list[str], mentor: str, raw: str,
+                path: Path, rel: str, *, newest: bool, replace: bool) -> ImportResult:
     data = path.read_bytes()
     inspection = inspect_submission(data, prompts)
     renamed = f" (sent as '{raw}')" if raw != mentor else ""
@@ -185,7 +212,12 @@ def _import_one(course: Course, assignment: str, prompts: list[str], mentor: str
         return ImportResult(rel, KEPT_ASIDE, f"an older file from the same mentor{renamed}; the newest was "
                                              f"imported and this one kept at {aside.relative_to(root)}", **common)
     dest = course.submitted_notebook(mentor, assignment)
-    if dest.is_file():
+    record = store.submission(assignment, mentor)
+    current = local_file(course, mentor, assignment)
+    if record is not None and (current is None or current.read_bytes() != record.content):
+        current = write_local(course, record)  # another trainer's server imported it: the record is the truth
+    if current is not None:
+        dest = current
         if dest.read_bytes() == data:
             return ImportResult(rel, UNCHANGED, f"already imported{renamed}", **common)
         if not replace:
@@ -196,10 +228,16 @@ def _import_one(course: Course, assignment: str, prompts: list[str], mentor: str
         old = course.private / "replaced" / assignment / mentor / _stamp(dest.stat().st_mtime)
         old.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(dest.parent, old, dirs_exist_ok=True)
-        _write_submission(course, mentor, assignment, path)
+        _write_submission(course, store, mentor, raw, assignment, path)
         return ImportResult(rel, REPLACED, f"replaced the earlier submission{renamed}, which was moved to "
-                                           f"{old.relative_to(root)}", **common)
-    _write_submission(course, mentor, assignment, path)
-    readable = "" if inspection.readable else "; it cannot be read as a notebook, so it is on record but cannot be " \
-                                               "graded until the mentor sends it again"
-    return ImportResult(rel, IMPORTED, f"as {dest.relative_to(root)}{renamed}{readable}", **common)
+                                           f"{old.relative_to(root)}; it is autograded again with the next "
+                                           f"'mentor-course grading autograde {assignment}'", **common)
+    dest = course.submitted_notebook(mentor, assignment)
+    _write_submission(course, store, mentor, raw, assignment, path)
+    if not inspection.readable:
+        kept = local_file(course, mentor, assignment)
+        where = kept.relative_to(root) if kept else dest.relative_to(root)
+        return ImportResult(rel, IMPORTED, f"as {where}{renamed}; it cannot be read as a notebook, so it is on "
+                                           "record (outside submitted/, where nbgrader would grade it 0) but "
+                                           "cannot be graded until the mentor sends it again", **common)
+    return ImportResult(rel, IMPORTED, f"as {dest.relative_to(root)}{renamed}", **common)

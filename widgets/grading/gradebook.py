@@ -146,6 +146,30 @@ class Gradebook:
                                g.name in solutions)
                     for g in nb.grade_cells if g.name in sources]
 
+    def reset_manual_grades(self, assignment: str, student: str) -> int:
+        """Forget the trainer's scores and comments on the answers (a resubmission is graded afresh; the
+        rubric levels stay in the trainers' store as a starting point). Returns how many were reset."""
+        from nbgrader.api import MissingEntry
+
+        reset = 0
+        with self._open() as gb:
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                return 0
+            for nb in sub.notebooks:
+                comments = {c.name: c for c in nb.comments}
+                for grade in nb.grades:
+                    if prompt_id_of(grade.name) is None or grade.manual_score is None:
+                        continue
+                    grade.manual_score = None
+                    grade.needs_manual_grade = grade.auto_score is None
+                    if grade.name in comments:
+                        comments[grade.name].manual_comment = None
+                    reset += 1
+            gb.db.commit()
+        return reset
+
     def write_manual_grade(self, assignment: str, student: str, grade_id: str, score: float, comment: str) -> CellGrade:
         """Store a trainer's score and comment for one cell, as the formgrader does."""
         from nbgrader.api import MissingEntry

@@ -84,41 +84,90 @@ def generate_assignment(course: Course, assignment: str) -> StepResult:
 
 def autograde(course: Course, assignment: str, *, students: list[str] | None = None,
               force: bool = False) -> list[StepResult]:
-    """Autograde each submission of ``assignment`` that is not autograded yet (all with ``force``).
+    """Autograde each submission of ``assignment`` that is not autograded yet, or whose file was replaced
+    since (all with ``force``).
 
-    A notebook that cannot be read is reported and skipped before nbgrader sees it; the mentor's file
-    stays untouched in ``submitted/``.
+    The course folder is first brought in line with the submissions on record (several trainers' servers,
+    see widgets.grading.records). A file that cannot be read is reported and skipped before nbgrader sees
+    it; the mentor's file is never changed. A resubmission's earlier manual scores and comments are reset
+    after it is autograded again, so feedback is never built from the grades of the file it replaced.
     """
-    api = nbgrader_api(course)
-    results = []
-    for student in students or course.submitted_students(assignment):
-        path = course.submitted_notebook(student, assignment)
-        if not path.is_file():
-            results.append(StepResult(student, False, f"no {path.name} in the submission (a renamed file?); "
-                                                       f"the folder is {path.parent}"))
-            continue
-        _, problem = parse_notebook(path.read_bytes())
-        if problem is not None:
-            results.append(StepResult(student, False, problem.message))
-            continue
-        if course.autograded_notebook(student, assignment).is_file() and not force:
-            results.append(StepResult(student, True, "already autograded (use --force to autograde again)"))
-            continue
-        with _quiet_nbgrader():
-            result = api.autograde(assignment, student, force=True, create=True)
-        results.append(StepResult(student, bool(result["success"]),
-                                  "autograded" if result["success"] else _failure(result)))
-    return results
+    from widgets.grading.gradebook import Gradebook
+    from widgets.grading.records import local_file, open_store, sync, unreadable_students
+
+    store = open_store(course)
+    try:
+        sync(store, course, assignment)
+        records = {r.student: r for r in store.submissions(assignment)}
+        api = nbgrader_api(course)
+        results = []
+        everyone = sorted(set(course.submitted_students(assignment)) | set(unreadable_students(course, assignment))
+                          | set(records))
+        for student in students or everyone:
+            path = local_file(course, student, assignment)
+            if path is None:
+                folder = course.submitted_notebook(student, assignment).parent
+                results.append(StepResult(student, False, f"no {assignment}.ipynb in the submission (a renamed "
+                                                           f"file?); the folder is {folder}"))
+                continue
+            _, problem = parse_notebook(path.read_bytes())
+            if problem is not None:
+                results.append(StepResult(student, False, problem.message))
+                continue
+            record = records.get(student)
+            done = course.autograded_notebook(student, assignment).is_file()
+            resubmitted = record is not None and record.autograded_sha256 is not None and not record.autograded_current
+            if record is not None and record.autograded_sha256 is None and done:
+                # autograded before submissions were recorded: that notebook belongs to this file
+                store.record_autograded(assignment, student, record.sha256,
+                                        course.autograded_notebook(student, assignment).read_bytes())
+            if done and not force and not resubmitted:
+                results.append(StepResult(student, True, "already autograded (use --force to autograde again)"))
+                continue
+            with _quiet_nbgrader():
+                result = api.autograde(assignment, student, force=True, create=True)
+            if not result["success"]:
+                results.append(StepResult(student, False, _failure(result)))
+                continue
+            if record is not None:
+                store.record_autograded(assignment, student, record.sha256,
+                                        course.autograded_notebook(student, assignment).read_bytes())
+            message = "autograded"
+            if resubmitted:
+                Gradebook(course.db_url, course.course_id).reset_manual_grades(assignment, student)
+                message = ("autograded again (resubmitted): grade it again; the earlier rubric levels are shown "
+                           "as a starting point")
+            results.append(StepResult(student, True, message))
+        return results
+    finally:
+        store.close()
 
 
 def generate_feedback(course: Course, assignment: str, *, students: list[str] | None = None) -> list[StepResult]:
     """``nbgrader generate_feedback`` per autograded submission: HTML in ``feedback/`` with scores,
-    the rubric levels and comments."""
+    the rubric levels and comments. A resubmission not graded again yet is skipped, so feedback never
+    mixes a new file with the grades of the old one."""
+    from widgets.grading.gradebook import Gradebook
+    from widgets.grading.records import open_store, sync
+
+    store = open_store(course)
+    try:
+        sync(store, course, assignment)
+        records = {r.student: r for r in store.submissions(assignment)}
+    finally:
+        store.close()
+    grades = Gradebook(course.db_url, course.course_id).submissions(assignment)
     api = nbgrader_api(course)
     results = []
-    for student in students or course.submitted_students(assignment):
+    for student in students or sorted(set(course.submitted_students(assignment)) | set(records)):
         if not course.autograded_notebook(student, assignment).is_file():
             results.append(StepResult(student, False, "not autograded, so there is no feedback to generate"))
+            continue
+        record = records.get(student)
+        if record is not None and record.replaced_at and (
+                not record.autograded_current or student not in grades or not grades[student].graded):
+            results.append(StepResult(student, False, "resubmitted: autograde and grade the new file first "
+                                                      "(no feedback from the grades of the file it replaced)"))
             continue
         with _quiet_nbgrader():
             result = api.generate_feedback(assignment, student, force=True)

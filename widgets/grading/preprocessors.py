@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from nbformat.notebooknode import NotebookNode, from_dict
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import List, Unicode
 
 from widgets.grading.gradebook import Gradebook, SourceCell
 from widgets.grading.notebooks import NBGRADER_SCHEMA_VERSION, cell_id
+from widgets.grading.sanitize import clean_html, markdown_to_safe_html
 
 
 def _grade_id(cell: Any) -> str | None:
@@ -91,3 +92,95 @@ class RestoreMissingGradeCells(NbGraderPreprocessor):
         else:
             restored["source"] = self.note + cell.source
         return from_dict(restored)
+
+
+def _without_hidden_tests(source: str) -> str:
+    """``source`` as ``generate_assignment`` releases it: nbgrader's own ClearHiddenTests on a scratch cell."""
+    scratch = from_dict({"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None})
+    ClearHiddenTests(enforce_metadata=False)._remove_hidden_test_region(scratch)
+    return scratch.source
+
+
+class RestoreHiddenTests(NbGraderPreprocessor):
+    """Put the hidden tests back into an untouched knowledge-check test cell before nbgrader checks it.
+
+    Why nbgrader 0.9.6 warned "Attribute 'checksum' for cell check-...-test has changed!" three times per
+    submission: ``generate_assignment`` stores each locked test cell in the gradebook (with its checksum)
+    *before* ``ClearHiddenTests`` removes the hidden part, so the released cell, which the mentor never
+    touched, can never match the stored checksum. ``OverwriteCells`` then warns and puts the source back.
+    Here a locked cell whose text is exactly the stored source minus its hidden tests gets the stored
+    source back first, so ``OverwriteCells`` finds it unchanged; a cell the mentor really edited still
+    differs, and nbgrader still warns about it and restores it.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        info = resources["nbgrader"]
+        gradebook = Gradebook(info["db_url"], info.get("course_id", "default_course"))
+        stored = {c.grade_id: c for c in gradebook.graded_source_cells(info["assignment"], info["notebook"])
+                  if c.locked and c.cell_type == "code"}
+        for cell in nb.cells:
+            source = stored.get(_grade_id(cell) or "")
+            if source is not None and cell.source != source.source and \
+                    cell.source == _without_hidden_tests(source.source):
+                cell.source = source.source
+        return nb, resources
+
+
+class SanitizeMentorText(NbGraderPreprocessor):
+    """Make everything a mentor could have written safe to render as HTML (formgrader, feedback).
+
+    Runs last in autograding (after nbgrader has scored the cells, whose checksums need the text as sent)
+    and again when feedback is generated. A Markdown or raw cell that is not locked (answers, cells the
+    mentor added) becomes sanitised HTML (:mod:`widgets.grading.sanitize`); outputs of code the mentor ran
+    keep only plain text, images and sanitised HTML, never JavaScript or widget views. Locked cells are the
+    course's own text, put back from ``source/`` by ``OverwriteCells``. The file the mentor sent stays
+    untouched in ``submitted/``; the grading view reads that one and escapes it.
+    """
+
+    safe_output_keys = frozenset({"text/plain", "image/png", "image/jpeg"})
+    #: HTMLExporter configures this for every preprocessor; declared so traitlets does not warn about it.
+    display_data_priority = List(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        nb.metadata.pop("title", None)  # nbconvert puts it into <title> unescaped
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell: Any, resources: Any, cell_index: int) -> tuple[Any, Any]:
+        locked = bool((cell.metadata.get("nbgrader") or {}).get("locked"))
+        if cell.cell_type == "markdown" and not locked:
+            cell.source = markdown_to_safe_html(cell.source)
+            cell.pop("attachments", None)
+        elif cell.cell_type == "raw":
+            cell.source = clean_html(cell.source)
+        elif cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                data = output.get("data")
+                if not data:
+                    continue
+                for key in list(data):
+                    if key in ("text/html", "text/markdown"):
+                        data[key] = clean_html(str(data[key]))
+                    elif key not in self.safe_output_keys:
+                        del data[key]
+        return cell, resources
+
+
+class ClearHiddenTestsFromFeedback(ClearHiddenTests):
+    """nbgrader's ``ClearHiddenTests`` for feedback, plus the error a failed hidden test left behind.
+
+    nbgrader 0.9.6 puts hidden tests back to autograde and keeps them in the feedback (jupyter/nbgrader#917):
+    the mentor would read ``assert chosen == set("acd")``. This removes the hidden region from each test
+    cell's source, as ``generate_assignment`` does for the release, and cuts a failed test's traceback
+    (which quotes the failing line, answer included) down to its last line, e.g. ``AssertionError: Not the
+    expected answer: see the explanations in the module.``
+    """
+
+    #: HTMLExporter configures this for every preprocessor; declared so traitlets does not warn about it.
+    display_data_priority = List(config=True)
+
+    def preprocess_cell(self, cell: Any, resources: Any, cell_index: int) -> tuple[Any, Any]:
+        if cell.cell_type == "code" and self.begin_test_delimeter.lower() in cell.source.lower():
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+        return super().preprocess_cell(cell, resources, cell_index)

@@ -39,11 +39,19 @@ def student_notebook(course: Course, assignment: str) -> Any:  # -> nbformat.Not
     return nb
 
 
-def write_student_notebook(course: Course, assignment: str, target: Path) -> Path:
-    """Write the release version to ``target`` (a file, or a folder to hold ``<assignment>.ipynb``)."""
+def write_student_notebook(course: Course, assignment: str, target: Path | str) -> Path:
+    """Write the release version to ``target``: a folder (one that exists, or any path ending in ``/``,
+    created if need be) gets ``<assignment>.ipynb``; anything else is the file to write."""
+    import os
+
     import nbformat
 
-    if target.is_dir():
-        target = target / f"{assignment}.ipynb"
-    nbformat.write(student_notebook(course, assignment), str(target))
-    return target
+    folder = str(target).endswith(("/", os.sep)) or Path(target).is_dir()
+    path = Path(target)
+    if folder:
+        path.mkdir(parents=True, exist_ok=True)
+        path = path / f"{assignment}.ipynb"
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(student_notebook(course, assignment), str(path))
+    return path

@@ -59,6 +59,51 @@ FLAGS = sa.Table(
 )
 
 
+#: What grading needs of each submission, kept in the database so that trainers on several servers, each
+#: with their own course/ folder, grade the same files: the notebook as sent (and which one it replaced),
+#: the autograded notebook made from it, and the mentor's name as they gave it.
+SUBMISSIONS = sa.Table(
+    "mentor_submission", _meta,
+    sa.Column("assignment", sa.String(128), primary_key=True),
+    sa.Column("student", sa.String(128), primary_key=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),       # of the file as sent
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("timestamp", sa.String(40), nullable=False),    # nbgrader's timestamp.txt text
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Column("replaced_at", sa.String(40), nullable=True),   # set when a different file replaced an earlier one
+    sa.Column("autograded_sha256", sa.String(64), nullable=True),  # which file the autograded notebook came from
+    sa.Column("autograded", sa.LargeBinary, nullable=True),
+)
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One mentor's current submission of one assignment, as the database holds it."""
+
+    assignment: str
+    student: str
+    display_name: str
+    sha256: str
+    content: bytes
+    timestamp: str
+    recorded_at: str
+    replaced_at: str | None
+    autograded_sha256: str | None
+    autograded: bytes | None
+
+    @property
+    def autograded_current(self) -> bool:
+        """The autograded notebook was made from the file now on record."""
+        return self.autograded_sha256 == self.sha256
+
+
+def sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -183,6 +228,55 @@ class RubricStore:
         assert saved is not None
         return saved
 
+    # -- submissions -------------------------------------------------------------------------------------
+
+    def record_submission(self, assignment: str, student: str, content: bytes, timestamp: str,
+                          display_name: str) -> SubmissionRecord:
+        """Keep ``content`` as the mentor's submission; a different file than the one on record is a
+        resubmission (``replaced_at`` is set; the autograded notebook of the old file stays until the new
+        one is autograded). The same file again changes nothing."""
+        digest = sha256(content)
+        current = self.submission(assignment, student)
+        if current is not None and current.sha256 == digest:
+            if display_name and display_name != current.display_name:
+                with self.engine.begin() as conn:
+                    conn.execute(sa.update(SUBMISSIONS).where(_sub_key(assignment, student)).values(
+                        display_name=display_name))
+            return self.submission(assignment, student)  # type: ignore[return-value]
+        values = {"display_name": display_name or (current.display_name if current else student), "sha256": digest,
+                  "content": content, "timestamp": timestamp, "recorded_at": now()}
+        with self.engine.begin() as conn:
+            if current is None:
+                conn.execute(sa.insert(SUBMISSIONS).values(assignment=assignment, student=student, **values))
+            else:
+                conn.execute(sa.update(SUBMISSIONS).where(_sub_key(assignment, student)).values(
+                    replaced_at=values["recorded_at"], **values))
+        return self.submission(assignment, student)  # type: ignore[return-value]
+
+    def record_autograded(self, assignment: str, student: str, from_sha256: str, autograded: bytes) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(SUBMISSIONS).where(_sub_key(assignment, student)).values(
+                autograded_sha256=from_sha256, autograded=autograded))
+
+    def submission(self, assignment: str, student: str) -> SubmissionRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(SUBMISSIONS).where(_sub_key(assignment, student))).mappings().first()
+        return SubmissionRecord(**row) if row else None
+
+    def submissions(self, assignment: str | None = None) -> list[SubmissionRecord]:
+        query = sa.select(SUBMISSIONS).order_by(SUBMISSIONS.c.assignment, SUBMISSIONS.c.student)
+        if assignment is not None:
+            query = query.where(SUBMISSIONS.c.assignment == assignment)
+        with self.engine.connect() as conn:
+            return [SubmissionRecord(**r) for r in conn.execute(query).mappings()]
+
+    def display_names(self) -> dict[str, str]:
+        """mentor id -> the name they gave (the latest on record)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(SUBMISSIONS.c.student, SUBMISSIONS.c.display_name)
+                                .order_by(SUBMISSIONS.c.recorded_at)).all()
+        return {student: name for student, name in rows if name}
+
     # -- safeguarding flags --------------------------------------------------------------------------
 
     def raise_flag(self, assignment: str, student: str, note: str, raised_by: str, prompt: str | None = None) -> Flag:
@@ -222,6 +316,10 @@ class RubricStore:
 
 def _key(assignment: str, student: str, prompt: str) -> Any:
     return sa.and_(GRADES.c.assignment == assignment, GRADES.c.student == student, GRADES.c.prompt == prompt)
+
+
+def _sub_key(assignment: str, student: str) -> Any:
+    return sa.and_(SUBMISSIONS.c.assignment == assignment, SUBMISSIONS.c.student == student)
 
 
 def _grade(row: Any) -> StoredGrade:

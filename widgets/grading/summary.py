@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from widgets.grading.score import Rubric, overall_band, rubric_total
-from widgets.grading.session import GRADED, NOT_AUTOGRADED, TO_GRADE, UNREADABLE, GradingSession
+from widgets.grading.session import GRADED, NOT_AUTOGRADED, RESUBMITTED, TO_GRADE, UNREADABLE, GradingSession
 
 NOT_SUBMITTED = "not submitted"
-STATUSES = (GRADED, TO_GRADE, NOT_AUTOGRADED, UNREADABLE, NOT_SUBMITTED)
+STATUSES = (GRADED, TO_GRADE, RESUBMITTED, NOT_AUTOGRADED, UNREADABLE, NOT_SUBMITTED)
 
-MENTOR_COLUMNS = ["mentor", "assignment", "status", "score", "max_score", "percent", "reflection_score",
+MENTOR_COLUMNS = ["mentor", "name", "assignment", "status", "score", "max_score", "percent", "reflection_score",
                   "reflection_max", "check_score", "check_max", "band"]
-CRITERION_COLUMNS = ["mentor", "assignment", "prompt", "criterion", "criterion_title", "level", "level_title",
+CRITERION_COLUMNS = ["mentor", "name", "assignment", "prompt", "criterion", "criterion_title", "level", "level_title",
                      "level_points", "answer_total", "answer_score", "grader", "graded_at"]
 
 
@@ -56,9 +56,18 @@ def _num(x: float | None) -> object:
 
 def collect_summary(session: GradingSession, assignments: list[str] | None = None,
                     cohort: list[str] | None = None) -> Summary:
-    """Gather every mentor x assignment (cohort: the gradebook's students plus anyone who submitted)."""
+    """Gather every mentor x *released* assignment (cohort: the gradebook's students plus anyone who
+    submitted). Without ``assignments``, an assignment counts as released once nbgrader knows it
+    (``generate_assignment`` ran) or anyone submitted it; the others would list every mentor as "not
+    submitted" for work they were never given."""
     rubric = session.rubric
-    names = assignments or session.assignments()
+    if assignments:
+        names = assignments
+    else:
+        known = set(session.gradebook.assignments())
+        names = [a for a in session.assignments()
+                 if a in known or session.course.submitted_students(a) or session.records(a)]
+    display = session.names()
     per_assignment = {a: {r.student: r for r in session.rows(a)} for a in names}
     mentors = sorted(set(cohort or session.gradebook.students()).union(*(set(r) for r in per_assignment.values())))
     summary = Summary(rubric, names, mentors)
@@ -69,7 +78,8 @@ def collect_summary(session: GradingSession, assignments: list[str] | None = Non
             row = per_assignment[a].get(mentor)
             sub = grades.get(mentor)
             status = row.status if row else NOT_SUBMITTED
-            record: dict[str, object] = {"mentor": mentor, "assignment": a, "status": status}
+            record: dict[str, object] = {"mentor": mentor, "name": display.get(mentor, ""), "assignment": a,
+                                         "status": status}
             totals = []
             if sub is not None:
                 answers = list(sub.answers.values())
@@ -96,7 +106,7 @@ def collect_summary(session: GradingSession, assignments: list[str] | None = Non
                 level = rubric.level(g.grade.levels[crit.id])
                 assert level is not None
                 summary.by_criterion.append({
-                    "mentor": mentor, "assignment": a, "prompt": prompt, "criterion": crit.id,
+                    "mentor": mentor, "name": display.get(mentor, ""), "assignment": a, "prompt": prompt, "criterion": crit.id,
                     "criterion_title": crit.title, "level": level.id, "level_title": level.title,
                     "level_points": level.points, "answer_total": total, "answer_score": g.score,
                     "grader": g.grader, "graded_at": g.updated_at})
@@ -128,8 +138,8 @@ def write_csvs(summary: Summary, out: Path) -> list[Path]:
 
 #: Distinct in greyscale and for colour-blind readers (Okabe-Ito), and each bar also carries a hatch and
 #: a number, so nothing is told by colour alone.
-_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#E8E8E8", "#56B4E9"]
-_HATCHES = ["", "//", "..", "xx", "", "oo"]
+_COLOURS = ["#0072B2", "#E69F00", "#F0E442", "#009E73", "#CC79A7", "#E8E8E8", "#56B4E9"]
+_HATCHES = ["", "//", "\\\\", "..", "xx", "", "oo"]
 
 
 def draw_plots(summary: Summary, out: Path) -> list[Path]:

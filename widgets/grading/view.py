@@ -23,6 +23,7 @@ from widgets.grading.score import IncompleteGrade, RubricGrade
 from widgets.grading.session import (
     GRADED,
     NOT_AUTOGRADED,
+    RESUBMITTED,
     TO_GRADE,
     UNREADABLE,
     AnswerView,
@@ -33,7 +34,7 @@ from widgets.grading.session import (
 from widgets.grading.store import GradeConflict
 
 _STATUS_MARK = {GRADED: "✓ graded", TO_GRADE: "○ to grade", NOT_AUTOGRADED: "! not autograded",
-                UNREADABLE: "! unreadable"}
+                UNREADABLE: "! unreadable", RESUBMITTED: "↻ resubmitted"}
 
 _CSS = """
 <style>
@@ -47,6 +48,7 @@ _CSS = """
 .mc-grading h2 { font-size: 1.25em; }
 .mc-rubric summary { cursor: pointer; font-weight: 600; padding: 0.3em 0; }
 .mc-answer-column { position: sticky; top: 0; }
+.mc-grading .mc-plain { white-space: pre-wrap; font-family: inherit; margin: 0.3em 0; }
 </style>
 """
 
@@ -70,6 +72,26 @@ class Announcer(anywidget.AnyWidget):
       model.on("change:count", update);
       region.textContent = model.get("message");
       el.appendChild(region);
+      // The whole grading view (buttons, lists, checkboxes, text fields) keeps JupyterLab's shortcuts out
+      // too: Lumino checks the key press's target itself, so every control gets the attribute, including
+      // controls drawn later; the view's root is only reachable once this output is attached to the page.
+      const FOCUSABLE = "input, button, select, textarea, summary, [tabindex]";
+      const mark = (root) => {
+        for (const node of root.querySelectorAll(FOCUSABLE)) {
+          if (!node.hasAttribute("data-lm-suppress-shortcuts")) node.setAttribute("data-lm-suppress-shortcuts", "true");
+        }
+      };
+      const guard = () => {
+        const root = el.closest(".mc-grading");
+        if (!root) return false;
+        mark(root);
+        new MutationObserver(() => mark(root)).observe(root, { childList: true, subtree: true });
+        return true;
+      };
+      if (!guard()) {
+        let tries = 0;
+        const timer = setInterval(() => { if (guard() || ++tries > 100) clearInterval(timer); }, 100);
+      }
     }
     export default { render };
     """
@@ -109,6 +131,10 @@ class LevelPicker(anywidget.AnyWidget):
         for (const opt of model.get("options")) {
           const label = document.createElement("label");
           const input = document.createElement("input");
+          // JupyterLab 4 (Lumino) matches no shortcut on a key press whose target carries this attribute
+          // (or sits inside an element that does, below the matching element): the arrow keys then choose
+          // a level instead of moving the notebook's cell selection, and letters never add or cut cells.
+          input.setAttribute("data-lm-suppress-shortcuts", "true");
           input.type = "radio";
           input.name = name;
           input.value = opt.value;
@@ -236,7 +262,12 @@ class AnswerPanel:
         self.comment.value = stored.grade.comment if stored else ""
         self.snippet.value = ""
         self.save.disabled = not can_save
-        if stored:
+        if stored and answer.earlier:
+            note = (f"Resubmitted: these levels and this comment were saved by {_e(stored.grader)} "
+                    f"({_e(stored.updated_at)}) for the earlier file. They are only a starting point: read the new "
+                    "answer, change what needs changing, and save to grade it.")
+            self.saved.value = f'<div class="mc-muted" data-testid="earlier-grade">{note}</div>'
+        elif stored:
             note = f"Saved {stored.score:g} of {p.points:g} by {_e(stored.grader)} ({_e(stored.updated_at)})."
             if answer.changed_outside and answer.cell is not None:
                 note += (f" The gradebook now says {answer.cell.manual_score:g}: it was changed in the formgrader "
@@ -361,7 +392,7 @@ class GradingView:
         assignment = self.assignment.value
         self.rows = self.session.rows(assignment)
         self._show_progress()
-        options = [(f"{r.student}  ({_STATUS_MARK.get(r.status, r.status)}{', flagged' if r.flagged else ''})",
+        options = [(f"{r.label}  ({_STATUS_MARK.get(r.status, r.status)}{', flagged' if r.flagged else ''})",
                     r.student) for r in self.rows]
         previous = keep if keep in [r.student for r in self.rows] else None
         target = previous or self.session.next_to_grade(self.rows) or (self.rows[0].student if self.rows else None)
@@ -409,11 +440,12 @@ class GradingView:
         view = self.session.open(self.assignment.value, student)
         self.current = view
         items = "".join(f"<li>{_e(p.message)}</li>" for p in view.problems)
-        self.problems.value = (f'<div class="mc-problems"><h2>{_e(student)}: {_e(_STATUS_MARK.get(view.status))}</h2>'
+        who = f"{view.name} ({student})" if view.name and view.name != student else student
+        self.problems.value = (f'<div class="mc-problems"><h2>{_e(who)}: {_e(_STATUS_MARK.get(view.status))}</h2>'
                                + (f"<ul>{items}</ul>" if items else "") + "</div>")
         while len(self.panels) < len(view.answers):
             self.panels.append(AnswerPanel(self, len(self.panels) + 1))
-        can_save = view.status in (GRADED, TO_GRADE)
+        can_save = view.status in (GRADED, TO_GRADE, RESUBMITTED) and view.current
         for panel, answer in zip(self.panels, view.answers, strict=False):
             panel.show(answer, can_save)
         # An unreadable file has no answers to show: only its problem, above.
@@ -426,7 +458,8 @@ class GradingView:
         else:
             self.checks.value = ""
         if view.inspection.extra_text:
-            blocks = "".join(f'<div class="mc-answer">{_markdown(t, escape=True)}</div>'
+            # Plain text, not Markdown: a deleted test cell's "# Checks that..." comment is not a heading.
+            blocks = "".join(f'<div class="mc-answer"><pre class="mc-plain">{_e(t)}</pre></div>'
                              for t in view.inspection.extra_text)
             self.extra.value = ("<h3>Other text the mentor wrote</h3><p class='mc-muted'>Outside the answer cells "
                                 f"(for example after deleting an answer cell).</p>{blocks}")
@@ -469,7 +502,7 @@ class GradingView:
         value = self.mentor.value
         self._quiet = True
         try:
-            self.mentor.options = [(f"{r.student}  ({_STATUS_MARK.get(r.status, r.status)}"
+            self.mentor.options = [(f"{r.label}  ({_STATUS_MARK.get(r.status, r.status)}"
                                     f"{', flagged' if r.flagged else ''})", r.student) for r in self.rows]
             self.mentor.value = value
         finally:

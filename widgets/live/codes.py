@@ -2,8 +2,8 @@
 
 Join codes are typed by people reading them off a projector, so they use an alphabet without look-alike
 characters (no 0/O, 1/I/L, no U) and are shown in two groups of three (``KXR-7PM``). Six characters of
-30 give about 7.3e8 codes; with the per-page and per-server limits on failed joins in the store, a
-guesser gets at most a few thousand tries a day, against a handful of open rooms.
+30 give about 7.3e8 codes; with the per-browser and per-address limits on failed joins in the store, a
+guesser at one address gets at most 5,760 tries a day, against a handful of open rooms.
 
 Tokens (the facilitator's and each seat's) are long random strings that only their holder knows; the
 database keeps their SHA-256, so a copy of the database does not let anyone act for a seat. A plain

@@ -24,6 +24,7 @@ import contextlib
 import os
 import random
 import re
+import select
 import sqlite3
 import threading
 import time
@@ -149,6 +150,10 @@ class SqliteDatabase:
         if self.path is not None and not self.path.parent.is_dir():
             raise StoreUnavailable(f"The folder for the room database does not exist: {self.path.parent}. "
                                    "Create it, or start the course with `mentor-course serve`, which makes it.")
+        if self.path is not None and not self.path.exists():
+            # created readable by the server's user only; SQLite gives its -wal and -shm files the same mode
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         try:
             conn = sqlite3.connect(self.description, timeout=self.busy_timeout, isolation_level=None,
                                    check_same_thread=False)
@@ -402,6 +407,16 @@ class _PgTx:
             self._conn.execute("SELECT pg_notify(%s, %s)", (self._channel, room_id))
 
 
+def _dropped(conn: Any) -> bool:
+    """Whether the server has said something on an idle connection, which it only does when ending it
+    (the connection never LISTENs; watchers have their own). No round trip: a zero-timeout select."""
+    try:
+        ready, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(ready)
+
+
 class PostgresDatabase:
     """A PostgreSQL database (psycopg 3), for several servers sharing rooms. One connection per store,
     used under a lock; it is re-opened after the server drops it."""
@@ -471,6 +486,12 @@ class PostgresDatabase:
         if self._closed:
             raise StoreUnavailable("The room store was closed.")
         with self._lock:
+            if self._conn is not None and not self._conn.closed and _dropped(self._conn):
+                # The server ended this idle connection (a restart, pg_terminate_backend, a proxy's idle
+                # timeout): open a new one now rather than fail the visitor's action and retry on the next.
+                with contextlib.suppress(Exception):
+                    self._conn.close()
+                self._conn = None
             if self._conn is None or self._conn.closed or self._conn.broken:
                 self._conn = self.connect()
             conn = self._conn

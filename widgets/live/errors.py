@@ -8,6 +8,8 @@ the one class the views catch. Pure: stdlib only.
 
 from __future__ import annotations
 
+import logging
+
 
 class LiveError(Exception):
     """Base of every live-room error; ``str(exc)`` is a message fit to show to the user."""
@@ -65,7 +67,23 @@ class StoreTooNew(StoreError):
     """The database was migrated by a newer version of the package than this one."""
 
 
+#: What a visitor is told when the database cannot be used: never its URL, host, schema or file path
+#: (the server's log has the full message).
+STORE_PROBLEM = ("The room database cannot be used right now, so this did not work. Try again in a minute; if it "
+                 "keeps happening, tell the course's organiser (the server's log says what is wrong).")
+
+
+def for_visitor(exc: LiveError) -> str:
+    """``exc`` as a page may show it: a store's own message names where the database is, so it goes to
+    the log and the page gets :data:`STORE_PROBLEM`; a busy database and every room rule keep theirs."""
+    if isinstance(exc, StoreError) and not isinstance(exc, StoreBusy):
+        logging.getLogger("widgets.live").warning("room store problem: %s", exc)
+        return STORE_PROBLEM
+    return str(exc)
+
+
 __all__ = [
+    "STORE_PROBLEM",
     "InvalidInput",
     "LiveError",
     "NotAllowed",
@@ -80,4 +98,5 @@ __all__ = [
     "StoreUnavailable",
     "TooManyAttempts",
     "Unauthorized",
+    "for_visitor",
 ]

@@ -88,11 +88,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             reason TEXT NOT NULL,
             until DOUBLE PRECISION NOT NULL)""",
     )),
+    Migration(2, "one seat per browser per room; facilitators can block a browser", (
+        "ALTER TABLE live_seats ADD COLUMN browser TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX live_seats_browser ON live_seats (room_id, browser)",
+        """CREATE TABLE live_blocked (
+            room_id TEXT NOT NULL,
+            browser TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (room_id, browser))""",
+        "CREATE INDEX live_join_failures_client ON live_join_failures (client, at)",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
 #: Every table the migrations create, children first (the order rows are deleted in).
-TABLES = ("live_votes", "live_decisions", "live_ticks", "live_seats", "live_rooms", "live_join_failures",
+TABLES = ("live_votes", "live_decisions", "live_ticks", "live_blocked", "live_seats", "live_rooms", "live_join_failures",
           "live_retired_codes", TABLE)
 
 

@@ -52,6 +52,10 @@ from widgets.live.room import Decision, RoomState, Seat, Snapshot, Tick, Vote
 URL_ENV = "MENTOR_COURSE_ROOMS_URL"
 DATA_ENV = "MENTOR_COURSE_DATA"
 TTL_ENV = "MENTOR_COURSE_ROOM_HOURS"
+#: Who is asking, set by `mentor-course serve` in each page's kernel (widgets/serving/clients.py): the
+#: visitor's address (hashed) and their browser (a signed cookie's value).
+CLIENT_ENV = "HTTP_X_MENTOR_CLIENT"
+BROWSER_ENV = "HTTP_X_MENTOR_BROWSER"
 DB_FILE = "live-rooms.sqlite3"
 
 DEFAULT_TTL = 12 * 3600.0
@@ -60,10 +64,12 @@ MAX_TTL = 30 * 24 * 3600.0
 #: A retired code (of an expired or deleted room) is remembered this long, so a late participant is told
 #: the room expired rather than that the code is wrong, and the code is not handed to a new room.
 RETIRED_FOR = 7 * 24 * 3600.0
-#: Failed joins allowed from one page (kernel) in FAILURE_WINDOW seconds, and from all pages per minute.
-FAILURES_PER_CLIENT = 8
+#: Wrong join codes allowed from one address (a classroom behind one router shares it) and from one
+#: browser in FAILURE_WINDOW seconds. There is no server-wide limit: one visitor's guessing must never
+#: lock out anyone else. A guesser at one address gets at most 40 tries in 10 minutes, 5,760 a day.
+FAILURES_PER_CLIENT = 40
+FAILURES_PER_BROWSER = 8
 FAILURE_WINDOW = 600.0
-FAILURES_PER_MINUTE = 60
 
 _ROOM_COLS = "id, code, scenario_id, title, phase, history, capacity, created_at, expires_at, version, public_version"
 _ROOM_COLS_R = ", ".join(f"r.{c.strip()}" for c in _ROOM_COLS.split(","))
@@ -114,7 +120,7 @@ def default_url(environ: Mapping[str, str] | None = None) -> str:
     if env.get(DATA_ENV):
         return f"sqlite:///{Path(env[DATA_ENV]).expanduser().resolve() / DB_FILE}"
     base = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "mentor-course"
-    base.mkdir(parents=True, exist_ok=True)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     return f"sqlite:///{base / DB_FILE}"
 
 
@@ -388,11 +394,14 @@ class RoomStore:
 
     # ---- participants ---------------------------------------------------------------------------
 
-    def join(self, code: str, name: str, *, client: str = "") -> Joined:
+    def join(self, code: str, name: str, *, client: str = "", browser: str = "") -> Joined:
         """Take a seat in the room with ``code`` under ``name``.
 
-        ``client`` identifies the page trying (its kernel id): a page that tries too many wrong codes is
-        paused, and so is the whole server when wrong codes arrive faster than people type them.
+        ``client`` names where the request came from (the visitor's address, as `mentor-course serve`
+        tells the kernel) and ``browser`` the browser (a signed cookie): wrong codes are counted for each,
+        never for the whole server, so one visitor's guessing cannot lock anyone else out. A browser that
+        already holds a seat in the room gets that seat back (with a fresh token), so one page cannot
+        fill a room; a browser the facilitator blocked is refused.
         """
         code = codes.normalize_code(code)
         name = codes.clean_name(name)
@@ -400,38 +409,55 @@ class RoomStore:
         now = self.clock()
         failure: Exception | None = None
         with self.db.write() as tx:
-            mine = tx.one("SELECT COUNT(*) FROM live_join_failures WHERE client = ? AND at > ?",
-                          (client, now - FAILURE_WINDOW))[0] if client else 0
-            everyone = tx.one("SELECT COUNT(*) FROM live_join_failures WHERE at > ?", (now - 60,))[0]
-            if mine >= FAILURES_PER_CLIENT:
-                raise TooManyAttempts(f"Too many wrong codes were tried from this page. Wait {FAILURE_WINDOW / 60:.0f} "
-                                      "minutes, or ask your facilitator for the join link.")
-            if everyone >= FAILURES_PER_MINUTE:
-                raise TooManyAttempts("Too many wrong codes were tried on this server just now. Wait a minute and "
-                                      "try again, or use the join link.")
+            self._check_budget(tx, client, browser, now)
             rs = self._room_row(tx, "code", code, lock=True)
             if rs is None:
-                tx.execute("INSERT INTO live_join_failures (client, at) VALUES (?, ?)", (client, now))
+                for who in {client, _browser_key(browser)} - {""}:
+                    tx.execute("INSERT INTO live_join_failures (client, at) VALUES (?, ?)", (who, now))
                 retired = self._retired(tx, code)
                 failure = RoomExpired(_retired_message(retired)) if retired else RoomNotFound(
                     f"No room has the code {codes.format_code(code)}. Check it on the facilitator's screen.")
             else:
                 if rs.expired(now):
                     raise RoomExpired("This room has expired; ask your facilitator for a new code.")
+                token = codes.new_token()
+                if browser:
+                    if tx.one("SELECT 1 FROM live_blocked WHERE room_id = ? AND browser = ?", (rs.id, browser)):
+                        raise Unauthorized("The facilitator removed you from this room and did not allow you to join "
+                                           "it again. Talk to them if you think this is a mistake.")
+                    row = tx.one(f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ? AND browser = ? AND status = ?",
+                                 (rs.id, browser, room.ACTIVE))
+                    if row is not None:  # this browser is already seated: the same seat, not another one
+                        seat = _seat(row)
+                        tx.execute("UPDATE live_seats SET token_hash = ? WHERE room_id = ? AND id = ?",
+                                   (codes.token_hash(token), rs.id, seat.id))
+                        return Joined(rs.id, seat.id, token, seat.name, seat.role)
                 seats = [_seat(r) for r in tx.all(f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ? ORDER BY position",
                                                  (rs.id,))]
                 keys = dict(tx.all("SELECT id, name_key FROM live_seats WHERE room_id = ?", (rs.id,)))
                 room.check_join(rs, seats, key, keys, now)
                 role = room.suggest_role(self.scenario(rs.id, tx), seats)
-                token = codes.new_token()
                 seat_id = codes.new_id()
                 tx.execute("INSERT INTO live_seats (room_id, id, token_hash, name, name_key, role, joined_at, position, "
-                           "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           (rs.id, seat_id, codes.token_hash(token), name, key, role, now, len(seats) + 1, room.ACTIVE))
+                           "status, browser) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (rs.id, seat_id, codes.token_hash(token), name, key, role, now, len(seats) + 1, room.ACTIVE,
+                            browser))
                 self._bump(tx, rs.id, now)
         if failure is not None:
             raise failure  # after the commit, so the failed try is counted
         return Joined(rs.id, seat_id, token, name, role)
+
+    def _check_budget(self, tx: Tx, client: str, browser: str, now: float) -> None:
+        """Refuse a join from an address or a browser that has used up its wrong codes (checked before the
+        code is looked up: otherwise the refusal itself would tell a guesser which codes are right)."""
+        since = now - FAILURE_WINDOW
+        for who, limit in ((client, FAILURES_PER_CLIENT), (_browser_key(browser), FAILURES_PER_BROWSER)):
+            if who and tx.one("SELECT COUNT(*) FROM live_join_failures WHERE client = ? AND at > ?",
+                              (who, since))[0] >= limit:
+                raise TooManyAttempts(f"Too many wrong codes were tried from your {'network' if who == client else 'browser'} "
+                                      f"in the last {FAILURE_WINDOW / 60:.0f} minutes, so joining by code is paused "
+                                      "there for a few minutes. Check the code on the facilitator's screen and try "
+                                      "again shortly.")
 
     def _seat_and_room(self, tx: Tx, token: str, *, lock: bool) -> tuple[Seat, RoomState]:
         row = tx.one(f"SELECT s.id, s.name, s.role, s.joined_at, s.status, {_ROOM_COLS_R} FROM live_seats s "
@@ -578,8 +604,9 @@ class RoomStore:
             tx.execute("UPDATE live_seats SET role = ? WHERE room_id = ? AND id = ?", (role_name, rs.id, seat.id))
             self._bump(tx, rs.id, now)
 
-    def kick(self, key: str, seat_id: str) -> None:
-        """Remove a participant: their token stops working and their open-round vote stops counting."""
+    def kick(self, key: str, seat_id: str, *, block: bool = False) -> None:
+        """Remove a participant: their token stops working and their open-round vote stops counting.
+        With ``block``, the browser they joined from cannot join this room again."""
         now = self.clock()
         with self.db.write() as tx:
             rs = self._controlled(tx, key)
@@ -588,6 +615,10 @@ class RoomStore:
                 raise NotAllowed(f"{seat.name} is no longer in the room.")
             tx.execute("UPDATE live_seats SET status = ?, left_at = ? WHERE room_id = ? AND id = ?",
                        (room.KICKED, now, rs.id, seat.id))
+            row = tx.one("SELECT browser FROM live_seats WHERE room_id = ? AND id = ?", (rs.id, seat.id))
+            if block and row and row[0]:
+                tx.execute("INSERT INTO live_blocked (room_id, browser, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           (rs.id, row[0], now))
             self._bump(tx, rs.id, now)
 
     def _seat_by_id(self, tx: Tx, room_id: str, seat_id: str) -> Seat:
@@ -632,7 +663,7 @@ class RoomStore:
         return [code for _, code in gone]
 
     def _purge(self, tx: Tx, room_id: str, code: str, reason: str) -> None:
-        for table in ("live_votes", "live_decisions", "live_ticks", "live_seats"):
+        for table in ("live_votes", "live_decisions", "live_ticks", "live_blocked", "live_seats"):
             tx.execute(f"DELETE FROM {table} WHERE room_id = ?", (room_id,))
         tx.execute("DELETE FROM live_rooms WHERE id = ?", (room_id,))
         tx.execute("INSERT INTO live_retired_codes (code, reason, until) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE "
@@ -665,6 +696,11 @@ def _detail_queries(room_id: str) -> list[tuple[str, tuple[str]]]:
 
 def _decision(r: tuple) -> Decision:
     return Decision(int(r[0]), r[1], r[2], r[3], tuple((str(c), int(n)) for c, n in json.loads(r[4])), float(r[5]))
+
+
+def _browser_key(browser: str) -> str:
+    """How a browser's wrong codes are counted (apart from its address's)."""
+    return f"browser:{browser}" if browser else ""
 
 
 def _retired_message(reason: str | None) -> str:

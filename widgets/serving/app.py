@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import tempfile
+import time
 from collections.abc import Callable
 from glob import glob
 from pathlib import Path
@@ -34,9 +35,14 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from widgets.serving.clients import CURRENT_VISIT, KernelLimits
 from widgets.serving.handlers import (
+    LIMITS_SETTING,
+    PROXIES_SETTING,
     LandingHandler,
+    LimitedVoilaHandler,
     NoDelayKernelWebsocketHandler,
+    TrackedKernelWebsocketHandler,
     TreeRedirectHandler,
     XsrfCookieVoilaHandler,
 )
@@ -86,6 +92,9 @@ class CourseVoila(Voila):
         super().__init__(config=config, **kwargs)
         self.course_settings = course_settings
         self._sockets: list[socket.socket] = []
+        self.limits = KernelLimits(max_kernels=course_settings.max_kernels,
+                                   per_client=course_settings.kernels_per_client,
+                                   unconnected_timeout=course_settings.unconnected_timeout)
 
     # -- handlers ---------------------------------------------------------------------------------
 
@@ -120,8 +129,71 @@ class CourseVoila(Voila):
         self.log.info("Serving %d course notebooks from %s", trusted, self.course_settings.modules_dir)
         self.app = tornado.web.Application(**settings)
         self.app.settings.update(self.tornado_settings)
+        self.app.settings[LIMITS_SETTING] = self.limits
+        self.app.settings[PROXIES_SETTING] = self.course_settings.trusted_proxies
         self.app.add_handlers(".*$", self.init_handlers())
+        self._count_visitor_kernels()
+        tornado.ioloop.PeriodicCallback(self._cull_unconnected, 2000).start()
         HTTPServer(self.app).add_sockets(self._sockets)
+
+    def _count_visitor_kernels(self) -> None:
+        """Record which kernel each page request gets (started for it, or taken from the pool), so
+        :class:`KernelLimits` counts it for the visitor. Wraps the two kernel manager calls Voilà's page
+        handler makes; pool refills run with no visit, so pooled kernels are not counted."""
+        km = self.kernel_manager
+        limits = self.limits
+        start_kernel = km.start_kernel
+
+        async def counted_start(*args: Any, **kwargs: Any) -> str:
+            visit = CURRENT_VISIT.get()
+            token = CURRENT_VISIT.set(None)
+            try:
+                kernel_id = await start_kernel(*args, **kwargs)
+            finally:
+                CURRENT_VISIT.reset(token)
+            if visit is not None:
+                limits.assign(visit, kernel_id)
+            return kernel_id
+
+        km.start_kernel = counted_start
+        rendered = getattr(km, "get_rendered_notebook", None)
+        if rendered is None:
+            return
+
+        async def counted_rendered(*args: Any, **kwargs: Any) -> Any:
+            visit = CURRENT_VISIT.get()
+            token = CURRENT_VISIT.set(None)
+            try:
+                result = await rendered(*args, **kwargs)
+            finally:
+                CURRENT_VISIT.reset(token)
+            if visit is not None:
+                limits.assign(visit, result[2])
+            return result
+
+        km.get_rendered_notebook = counted_rendered
+
+    async def _cull_unconnected(self) -> None:
+        """Shut down visitor kernels whose page never opened its websocket (seconds, not the idle
+        culler's minutes): a script fetching pages must not hold kernels."""
+        km = self.kernel_manager
+        self.limits.forget_missing(km.list_kernel_ids())
+        wall, mono = time.time(), time.monotonic()
+
+        def last_activity(kid: str) -> float:
+            try:
+                seen = km.get_kernel(kid).last_activity
+            except KeyError:
+                return 0.0
+            return mono - (wall - seen.timestamp()) if seen is not None else 0.0
+
+        for kid in self.limits.unconnected(last_activity):
+            self.log.warning("shutting down kernel %s: its page never connected", kid)
+            try:
+                await km.shutdown_kernel(kid)
+            except Exception:  # already gone
+                self.log.debug("kernel %s was already gone", kid, exc_info=True)
+        self.limits.forget_missing(km.list_kernel_ids())
 
     @property
     def url(self) -> str:
@@ -190,11 +262,12 @@ def course_routes(routes: list[Route], s: ServeSettings, server_url: str) -> lis
     changes.append(("file browser redirected", lambda r: is_(TornadoVoilaTreeHandler)(r) and "voila/tree" in r[0],
                     lambda r: [(r[0], TreeRedirectHandler)]))
     changes.append(("contents API removed", is_(VoilaContentsHandler), lambda r: []))
-    if s.xsrf_cookie:
-        changes.append(("xsrf cookie on pages", is_(TornadoVoilaHandler), replace_class(XsrfCookieVoilaHandler)))
-    if s.tcp_nodelay:
-        changes.append(("TCP_NODELAY on kernel websockets", is_(VoilaKernelWebsocketHandler),
-                        replace_class(NoDelayKernelWebsocketHandler)))
+    # Limits and hidden tracebacks are not tunings: the stock handlers below still have them.
+    changes.append(("pages limited per visitor", is_(TornadoVoilaHandler),
+                    replace_class(XsrfCookieVoilaHandler if s.xsrf_cookie else LimitedVoilaHandler)))
+    changes.append(("kernel websockets tracked" + (", TCP_NODELAY on kernel websockets" if s.tcp_nodelay else ""),
+                    is_(VoilaKernelWebsocketHandler),
+                    replace_class(NoDelayKernelWebsocketHandler if s.tcp_nodelay else TrackedKernelWebsocketHandler)))
 
     applied = {name: 0 for name, _, _ in changes}
     out: list[Route] = []
@@ -217,9 +290,17 @@ def course_routes(routes: list[Route], s: ServeSettings, server_url: str) -> lis
 def build_app(s: ServeSettings) -> CourseVoila:
     """A configured, bound app ready to :meth:`~CourseVoila.run` (Voilà's ``initialize`` + ``prepare``).
 
-    Sets the process environment the kernels inherit (data folder, course root, template path).
+    Sets the process environment the kernels inherit (data folder, course root, template path). A new
+    data folder is readable by the server's user only; temporary files a killed save left in it (they
+    may hold a learner's draft) are removed, as nothing is writing there yet.
     """
-    s.data_dir.mkdir(parents=True, exist_ok=True)
+    from widgets.progress import remove_stale_temp_files
+
+    if not s.data_dir.exists():
+        s.data_dir.mkdir(mode=0o700, parents=True)
+        s.data_dir.chmod(0o700)
+    for tmp in remove_stale_temp_files(s.data_dir):
+        print(f"removed a temporary file left by an interrupted save: {tmp.relative_to(s.data_dir)}", flush=True)
     os.environ.update(s.kernel_env())
     use_course_templates()
     app = CourseVoila(s)

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from widgets.content.resources import REGION_ENV
+from widgets.serving.clients import parse_proxies
 from widgets.serving.settings import ServeSettings, stock_settings
 
 #: Tunings an operator (or a benchmark) can switch off one at a time with --no-tuning NAME.
@@ -37,7 +38,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def settings_from_options(course_dir: Path | None, data_dir: Path | None, host: str, port: int, base_url: str,
-                          pool_size: int, cull_idle: int, no_tuning: tuple[str, ...], stock: bool) -> ServeSettings:
+                          pool_size: int, cull_idle: int, no_tuning: tuple[str, ...], stock: bool,
+                          max_kernels: int = 40, kernels_per_client: int = 10, unconnected_timeout: int = 20,
+                          trusted_proxy: tuple[str, ...] = ()) -> ServeSettings:
     """Turn the command's options into :class:`ServeSettings`, or raise a ``click`` error that says what
     to change."""
     from widgets.content.errors import ContentInvalid
@@ -66,6 +69,12 @@ def settings_from_options(course_dir: Path | None, data_dir: Path | None, host: 
                       pool_size=pool_size, cull_idle_timeout=cull_idle,
                       # check often enough that a short timeout (as tests use) is honoured
                       cull_interval=max(1, min(60, cull_idle // 2)) if cull_idle else 60)
+    try:
+        proxies = parse_proxies(trusted_proxy)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--trusted-proxy") from None
+    s = s.with_changes(max_kernels=max_kernels, kernels_per_client=kernels_per_client,
+                       unconnected_timeout=float(unconnected_timeout), trusted_proxies=proxies)
     if stock:
         s = stock_settings(s)
     for name in no_tuning:
@@ -101,6 +110,17 @@ def region_option(course_root: Path, region: str) -> str:
               help="Kernels kept ready per module page (each uses memory); 0 starts one only when a page opens.")
 @click.option("--cull-idle", default=600, show_default=True, type=click.IntRange(0),
               help="Seconds before a kernel whose page is gone is shut down; 0 never.")
+@click.option("--max-kernels", default=40, show_default=True, type=click.IntRange(0),
+              help="Open module pages (kernels, about 60 MB each) the server runs for visitors in all; past it a "
+                   "page says the course is busy. 0: no cap.")
+@click.option("--kernels-per-client", default=10, show_default=True, type=click.IntRange(0),
+              help="Open module pages one address may hold (a classroom behind one router shares an address: "
+                   "raise it there). 0: no cap.")
+@click.option("--unconnected-timeout", default=20, show_default=True, type=click.IntRange(0),
+              help="Seconds a page's kernel waits for the page to connect before it is shut down; 0 never.")
+@click.option("--trusted-proxy", multiple=True,
+              help="Address or network of a reverse proxy whose X-Forwarded-For header names the visitor "
+                   "(repeatable). Without it, limits apply to the address that connects.")
 @click.option("--no-tuning", multiple=True, type=click.Choice(sorted(TUNINGS)),
               help="Switch one of the measured tunings off (repeatable); see docs/serving.md.")
 @click.option("--stock", is_flag=True, help="Switch every tuning off: behave like plain Voilà (for comparisons).")
@@ -109,12 +129,14 @@ def region_option(course_root: Path, region: str) -> str:
                    "resources, e.g. CA; default: region: in course.yaml, else generic. Kernels find it in "
                    "$MENTOR_COURSE_REGION; a mentor can still switch on the page.")
 def serve(host: str, port: int, data_dir: Path | None, course_dir: Path | None, base_url: str, pool_size: int,
-          cull_idle: int, no_tuning: tuple[str, ...], stock: bool, region: str | None) -> None:
+          cull_idle: int, max_kernels: int, kernels_per_client: int, unconnected_timeout: int,
+          trusted_proxy: tuple[str, ...], no_tuning: tuple[str, ...], stock: bool, region: str | None) -> None:
     """Serve the course on this machine: a landing page listing the modules, each module a Voilà page.
 
     Prints the URL to open. Ctrl-C stops the server and every kernel it started.
     """
-    s = settings_from_options(course_dir, data_dir, host, port, base_url, pool_size, cull_idle, no_tuning, stock)
+    s = settings_from_options(course_dir, data_dir, host, port, base_url, pool_size, cull_idle, no_tuning, stock,
+                              max_kernels, kernels_per_client, unconnected_timeout, trusted_proxy)
     if region is not None:
         s = s.with_changes(extra_env={**s.extra_env, REGION_ENV: region_option(s.course_root, region)})
     if not _is_loopback(host):

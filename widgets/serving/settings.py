@@ -67,6 +67,14 @@ class ServeSettings:
     extension_allowlist: tuple[str, ...] = WIDGET_EXTENSIONS
     preheat_denylist: tuple[str, ...] = (LIVE_APPS_PREFIX,)
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Kernels (open module pages) the server runs for visitors in all, and per client (address); past
+    #: either, a page gets a "busy, try again in a minute" answer instead of a kernel. 0 means no cap.
+    max_kernels: int = 40
+    kernels_per_client: int = 10
+    #: Seconds a visitor's kernel may wait for its page's websocket before it is shut down; 0 never.
+    unconnected_timeout: float = 20.0
+    #: Proxies (addresses or networks) whose X-Forwarded-For names the visitor; nobody else's is read.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def modules_dir(self) -> Path:
@@ -110,6 +118,9 @@ def voila_config(s: ServeSettings) -> dict[str, dict[str, Any]]:
         # Visitors cannot switch to a template or theme that was not reviewed (e.g. `?template=reveal`).
         "allow_template_override": "NO",
         "allow_theme_override": "NO",
+        # Who is asking (set by the course's page handler, never taken from the visitor), passed to
+        # the kernel as HTTP_X_MENTOR_CLIENT / HTTP_X_MENTOR_BROWSER: see widgets/serving/clients.py.
+        "http_header_envs": ["X-Mentor-Client", "X-Mentor-Browser"],
     }
     if s.course_template:
         configuration["template"] = TEMPLATE_NAME

@@ -123,8 +123,10 @@ def free_path(folder: Path, filename: str) -> Path:
 
 
 def export_notebook(course_root: Path | None, module: str, drafts: Mapping[str, str], prompt_ids: list[str],
-                    out_dir: Path, *, text_stub: str = TEXT_STUB, code_stub: str = CODE_STUB) -> NotebookExport:
-    """Write the filled copy into ``out_dir`` under a name that does not exist yet.
+                    out_dir: Path, *, text_stub: str = TEXT_STUB, code_stub: str = CODE_STUB,
+                    replace: bool = False) -> NotebookExport:
+    """Write the filled copy into ``out_dir`` under a name that does not exist yet (``replace``: over
+    the learner's previous export, as a shared server does so that exports do not pile up).
 
     Raises :class:`AssignmentMissing` (with a message for the mentor) when the notebook is not there.
     ``text_stub``/``code_stub`` are what replaces solutions when copying from ``source/`` (the
@@ -143,12 +145,13 @@ def export_notebook(course_root: Path | None, module: str, drafts: Mapping[str, 
     try:
         nb = json.loads(src.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AssignmentMissing(f"The assignment notebook {src} cannot be read ({exc}). Your drafts are saved; "
+        raise AssignmentMissing(f"The assignment notebook {Path(*src.parts[-4:]).as_posix()} cannot be read "
+                                f"({type(exc).__name__}). Your drafts are saved; "
                                 "download them as Markdown instead.") from None
     filled_nb, filled, no_cell = fill_notebook(nb, drafts, prompt_ids, from_source=src.parts[-3] == "source",
                                              text_stub=text_stub, code_stub=code_stub)
     text = json.dumps(filled_nb, ensure_ascii=False, indent=1) + "\n"
-    target = free_path(out_dir, f"{name}.ipynb")
+    target = out_dir / f"{name}.ipynb" if replace else free_path(out_dir, f"{name}.ipynb")
     atomic_write(target, text)
     return NotebookExport(target, text, filled, no_cell)
 

@@ -101,12 +101,17 @@ class ReflectionView(CourseWidget):
         # the course's ClearSolutions stubs, so a copy made from source/ reads like nbgrader's release
         from widgets.grading.notebooks import ANSWER_STUB, CODE_STUB
 
+        shared = self.session.location.mode == "shared"  # one copy per learner and module, replaced each time
         try:
             result = export_notebook(self.session.root, self.reflection.module, self.draft_texts(),
                                      [p.id for p in self.reflection.prompts], self.session.export_dir(),
-                                     text_stub=ANSWER_STUB, code_stub=CODE_STUB)
-        except (AssignmentMissing, OSError) as exc:
+                                     text_stub=ANSWER_STUB, code_stub=CODE_STUB, replace=shared)
+        except AssignmentMissing as exc:
             self.send({"type": "result", "ok": False, "message": str(exc)})
+            return
+        except OSError as exc:
+            self.send({"type": "result", "ok": False, "message": "The copy could not be written "
+                       f"({exc.strerror or 'a file error'}). Your drafts are saved; download them as Markdown instead."})
             return
         parts = [f"Your drafts were put into a copy of the assignment notebook: {self.session.show_path(result.path)}."]
         if len(result.filled) < len(self.reflection.prompts):
@@ -115,12 +120,14 @@ class ReflectionView(CourseWidget):
                 parts.append(f"Prompts without a draft were left as they were: {', '.join(empty)}.")
         if result.no_cell:
             parts.append(f"The notebook has no answer cell for: {', '.join(result.no_cell)} (tell your trainer).")
-        parts.append("Nothing you already had was overwritten; a download of the copy has started too.")
+        parts.append("It replaces the copy you exported before; a download of it has started too." if shared else
+                     "Nothing you already had was overwritten; a download of the copy has started too.")
         # the download keeps nbgrader's file name, which the trainer's `nbgrader zip_collect` expects
         self.send({"type": "download", "name": f"{assignment_name(self.reflection.module)}.ipynb",
                    "mime": "application/x-ipynb+json",
                    "text": result.text})
-        self.send({"type": "result", "ok": True, "message": " ".join(parts), "path": str(result.path)})
+        self.send({"type": "result", "ok": True, "message": " ".join(parts),
+                   "path": result.path.name if shared else str(result.path)})
 
 
 __all__ = ["ReflectionView"]

@@ -8,6 +8,7 @@ here: views subscribe with plain callbacks.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -18,12 +19,23 @@ from widgets import learner as learner_mod
 from widgets.content.errors import ContentInvalid
 from widgets.content.loader import check_file, display_path, find_root, folder_module
 from widgets.content.models import Course
-from widgets.progress import ProgressError, ProgressFile, ProgressTooNew, make_event
+from widgets.progress import (
+    ProgressError,
+    ProgressFile,
+    ProgressRefused,
+    ProgressTooNew,
+    check_size,
+    claim_new_learner,
+    make_event,
+)
 
 #: Content kinds whose text may carry resource placeholders ({crisis_line}); filled on load.
 FILLED_KINDS = ("scenario", "selfcheck", "reflection")
 
 Listener = Callable[[str], None]
+log = logging.getLogger(__name__)
+#: The visitor's client (hashed address), set by `mentor-course serve` (widgets/serving/clients.py).
+CLIENT_ENV = "HTTP_X_MENTOR_CLIENT"
 
 
 #: Set once this kernel has received its page request (a preheated kernel serves one page).
@@ -86,9 +98,10 @@ class Session:
         try:
             self.store.load()
         except ProgressTooNew as exc:
-            self.error = str(exc)
+            self.error = self._scrub(str(exc))
         except (OSError, ProgressError) as exc:
-            self.error = f"Your progress cannot be read from {location.path}: {exc}"
+            log.warning("progress of %s cannot be read: %s", location.path, exc)
+            self.error = f"Your progress cannot be read{self._where(location)}: {self._why(exc)}"
 
     def _bind_when_requested(self) -> None:
         from widgets.ui import voila_request
@@ -128,15 +141,43 @@ class Session:
             return self.error + " Nothing more is saved until then."
         try:
             with self._lock:
+                check_size(event)
+                client = os.environ.get(CLIENT_ENV, "")
+                if (self.location.mode == "shared" and client and not self.store.path.exists()
+                        and not claim_new_learner(self.store.path.parent, client)):
+                    return ("Too many new learners were started from your network in the last hour, so this "
+                            "page cannot save yet. What you wrote is still on the page; if you saved work "
+                            "before, open the course with your own link, or try again later.")
                 self.store.record(event)
         except ProgressTooNew as exc:
-            self.error = str(exc)
+            self.error = self._scrub(str(exc))
             return self.error
+        except ProgressRefused as exc:
+            return str(exc)
         except (OSError, ProgressError) as exc:
-            return (f"Your last step could not be saved to {self.location.path} ({exc}). "
+            log.warning("progress of %s not saved: %s", self.location.path, exc)
+            return (f"Your last step could not be saved{self._where(self.location)} ({self._why(exc)}). "
                     "Download your progress from the module header to keep a copy.")
         self.notify("event")
         return ""
+
+    @staticmethod
+    def _where(location: learner_mod.Location) -> str:
+        """Where progress lives, for a message: never on a shared server (a visitor has no business
+        with the server's folders; the log has the path)."""
+        return "" if location.mode == "shared" else f" to {location.path}"
+
+    def _scrub(self, text: str) -> str:
+        """``text`` with the progress file's full path cut to its name on a shared server."""
+        path = self.location.path
+        return text.replace(str(path), path.name) if self.location.mode == "shared" else text
+
+    def _why(self, exc: BaseException) -> str:
+        if self.location.mode != "shared":
+            return str(exc)
+        if isinstance(exc, OSError):
+            return exc.strerror or "the server could not write it"
+        return "the saved file has a problem"
 
     def export_dir(self) -> Path:
         """Where exported copies (filled assignment notebooks) are written: beside the learner's
@@ -321,6 +362,10 @@ class Session:
         return learner_mod.module_inventory(folder, title) if folder else learner_mod.ModuleInventory(module_id, title)
 
     def show_path(self, path: Path) -> str:
+        """A path as a learner may see it: inside the course, relative to it; on a shared server only the
+        file's name (the server's folders are none of a visitor's business)."""
+        if self.location.mode == "shared":
+            return path.name
         return display_path(path, self.root)
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as W
 
-from widgets.live.errors import LiveError
+from widgets.live.errors import STORE_PROBLEM, LiveError, for_visitor
 from widgets.live.store import RoomStore, default_url
 from widgets.live.ui.bridge import PageBridge
 from widgets.live.ui.feed import guarded
 
+log = logging.getLogger(__name__)
 WIDE = W.Layout(width="100%", max_width="46rem")
 #: Running actions: the event loop keeps only weak references to tasks, so they are held here.
 _PENDING: set[asyncio.Future[None]] = set()
@@ -45,9 +47,10 @@ def open_store(environ: Mapping[str, str] | None = None, url: str | None = None)
     try:
         return RoomStore(url or default_url(environ)), ""
     except LiveError as exc:
-        return None, str(exc)
+        return None, for_visitor(exc)
     except OSError as exc:
-        return None, f"The room database cannot be opened: {exc}."
+        log.warning("room database cannot be opened: %s", exc)
+        return None, STORE_PROBLEM
 
 
 def environment(environ: Mapping[str, str] | None) -> dict[str, str]:

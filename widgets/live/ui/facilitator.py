@@ -47,12 +47,16 @@ def course_scenarios(root: Path | None = None) -> tuple[Course | None, list[tupl
     content = check_paths(root=root) if root else check_paths()
     course = content.course
     titles = {m.id: m.title for m in course.modules} if course else {}
+    # Modules are numbered and ordered as the course lists them (an id need not start with a number:
+    # `safeguarding` comes second), capstone first because cohorts play it most.
+    position = {m.id: n for n, m in enumerate(course.modules, 1)} if course else {}
     out = []
-    for sc in sorted(content.scenarios, key=lambda s: (s.module != "10-capstone", s.module, s.title)):
+    for sc in sorted(content.scenarios, key=lambda s: (s.module != "10-capstone", position.get(s.module, len(position) + 1),
+                                                        s.module, s.title)):
         path = Path(sc.file)
         if not path.is_absolute() and root is not None:
             path = root / path
-        label = f"{sc.module[:2]} · {titles.get(sc.module, sc.module)} · {sc.title}"
+        label = f"{position.get(sc.module, '–')} · {titles.get(sc.module, sc.module)} · {sc.title}"
         out.append((label, path, sc))
     broken = len({e.file for e in content.errors if "/scenarios/" in e.file})
     return course, out, broken
@@ -72,7 +76,11 @@ class SeatRow:
         self.remove = W.Button(description="Remove", tooltip=f"Remove {seat.name} from the room",
                                layout=W.Layout(width="8rem"))
         self.remove.on_click(lambda _: app.kick(self.seat_id))
-        self.box = W.HBox([self.role, self.state, self.remove], layout=W.Layout(align_items="center"))
+        self.block = W.Button(description="Remove and block",
+                              tooltip=f"Remove {seat.name} and stop their browser joining this room again",
+                              layout=W.Layout(width="11rem"))
+        self.block.on_click(lambda _: app.kick(self.seat_id, block=True))
+        self.box = W.HBox([self.role, self.state, self.remove, self.block], layout=W.Layout(align_items="center"))
         self._syncing = False
 
     def update(self, seat: Seat, state: str) -> None:
@@ -425,12 +433,14 @@ class FacilitatorApp:
             who = seat.name if seat else "The participant"
             self._run(lambda: call(store.set_role, key, seat_id, role_name), f"{who} is now the {role_name}.")
 
-    def kick(self, seat_id: str) -> None:
+    def kick(self, seat_id: str, *, block: bool = False) -> None:
         store, key = self.store, self.key
         if store is not None and key:
             seat = self.snap.seat(seat_id) if self.snap else None
             who = seat.name if seat else "The participant"
-            self._run(lambda: call(store.kick, key, seat_id), f"{who} was removed from the room.")
+            done = (f"{who} was removed; their browser cannot join this room again." if block
+                    else f"{who} was removed from the room.")
+            self._run(lambda: call(store.kick, key, seat_id, block=block), done)
 
     def export(self) -> None:
         store, key, sc = self.store, self.key, self.sc

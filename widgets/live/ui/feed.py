@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from widgets.live.errors import LiveError, RoomNotFound
+from widgets.live.errors import LiveError, RoomNotFound, for_visitor
 from widgets.live.room import Snapshot
 from widgets.live.store import RoomStore
 
@@ -99,7 +99,7 @@ class RoomFeed:
                 self.on_gone(str(exc))
             except LiveError as exc:
                 self._failing = True
-                self.on_error(str(exc))
+                self.on_error(for_visitor(exc))
                 if watcher is not None:
                     with contextlib.suppress(Exception):
                         watcher.close()
@@ -122,7 +122,7 @@ async def guarded(action: Callable[[], Awaitable[T]], on_error: Callable[[str], 
     try:
         return await action()
     except LiveError as exc:
-        on_error(str(exc))
+        on_error(for_visitor(exc))
     except Exception:
         log.exception("live room action failed")
         on_error("That did not work because of an unexpected problem; try again, or reload the page.")

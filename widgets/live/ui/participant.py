@@ -22,7 +22,7 @@ from widgets.live.codes import MAX_NAME, format_code
 from widgets.live.debrief import build
 from widgets.live.errors import LiveError
 from widgets.live.room import Snapshot
-from widgets.live.store import Joined, RoomStore
+from widgets.live.store import BROWSER_ENV, CLIENT_ENV, Joined, RoomStore
 from widgets.live.ui import html as H
 from widgets.live.ui.bridge import PageBridge
 from widgets.live.ui.common import WIDE, environment, html, open_store, section, show, spawn
@@ -35,7 +35,11 @@ class ParticipantApp:
 
     def __init__(self, *, url: str | None = None, environ: Mapping[str, str] | None = None) -> None:
         self.env = environment(environ)
-        self.client = self.env.get("VOILA_KERNEL_ID", "") or f"pid-{os.getpid()}"
+        page = self.env.get("VOILA_KERNEL_ID", "") or f"pid-{os.getpid()}"
+        # Who is asking, as `mentor-course serve` tells the kernel (see widgets/serving/clients.py): the
+        # visitor's address and a signed browser cookie. Outside the server, the page stands for both.
+        self.client = self.env.get(CLIENT_ENV, "") or page
+        self.browser = self.env.get(BROWSER_ENV, "") or page
         self.bridge = PageBridge()
         self.store: RoomStore | None = None
         self.feed: RoomFeed | None = None
@@ -106,16 +110,16 @@ class ParticipantApp:
 
     def join(self) -> None:
         store = self.store
-        if store is None:
+        if store is None or self.seat is not None:  # the hidden Join button of a seated page does nothing
             return
         code, name = self.code.value, self.name.value
 
         async def run() -> None:
-            seat = await call(store.join, code, name, client=self.client)
+            seat = await call(store.join, code, name, client=self.client, browser=self.browser)
             await self._enter(seat)
             self.bridge.say(f"You joined as {seat.name}, the {seat.role}.")
 
-        spawn(self.bridge, run, busy=(self.join_btn,), done=lambda: setattr(self.join_btn, "disabled", False))
+        spawn(self.bridge, run, busy=(self.join_btn,), done=lambda: setattr(self.join_btn, "disabled", self.seat is not None))
 
     def rejoin(self, token: str) -> None:
         store = self.store
@@ -143,6 +147,7 @@ class ParticipantApp:
         self.code.value = format_code(snap.room.code)
         self.bridge.query = f"{CODE}={snap.room.code}&{SEAT}={seat.token}"
         show(self.join_panel, False)
+        self.join_btn.disabled = True
         show(self.seat_panel, True)
         self._phase = self._role = ""
         self._choice_key = ()
@@ -173,6 +178,7 @@ class ParticipantApp:
         self.bridge.query = f"{CODE}={self.code.value.replace('-', '')}" if self.code.value else ""
         show(self.seat_panel, False)
         show(self.join_panel, True)
+        self.join_btn.disabled = False
         if problem:
             self.bridge.problem(message)
         else:
