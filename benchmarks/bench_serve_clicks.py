@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from bench_serve_common import (
     write_notebook,
     write_results,
 )
+from verdict import Verdict, finish
 
 BUDGET_SPACED = 1.0
 BUDGET_BACK_TO_BACK = 0.35
@@ -126,6 +128,14 @@ def series(browser, served, url: str, probe: tuple[str, object], script: str, ar
         context.close()
 
 
+def judge(ratios: dict[str, float], budgets: dict[str, float]) -> Verdict:
+    """Pass when a choice's feedback, as a ratio to the same-run floor, is within budget in every mode."""
+    missed = [mode for mode in budgets if ratios[mode] > budgets[mode]]
+    parts = ", ".join(f"{mode} {ratios[mode]:.2f}x (budget {budgets[mode]}x)" for mode in budgets)
+    return Verdict(not missed, f"choice -> feedback over the floor: {parts}"
+                               + (f"; missed: {', '.join(missed)}" if missed else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clicks", type=int, default=20, help="clicks per series")
@@ -188,6 +198,7 @@ def main() -> None:
                                           "module": args.module, "gap_s": args.gap, "clicks": args.clicks,
                                           "runs": args.runs})
     print(f"wrote {path.relative_to(REPO)}")
+    sys.exit(finish(judge(ratios, budgets)))
 
 
 if __name__ == "__main__":
