@@ -29,6 +29,16 @@ CORE = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/
         "widgets/live/errors.py"]
 FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "nbformat", "nbconvert",
              "jupyter_server", "jupyter_client", "widgets.ui", "widgets.cli", "matplotlib")
+#: Modules among the views and the server that say they are pure: no Jupyter, widget or server library (they
+#: may use the pure text helpers of widgets.ui.text).
+PURE_HELPERS = ["widgets/ui/text.py", "widgets/ui/player_props.py", "widgets/ui/reflection_props.py",
+                "widgets/ui/selfcheck_props.py", "widgets/ui/status_props.py", "widgets/ui/reflection_export.py",
+                "widgets/live/ui/html.py", "widgets/live/ui/links.py", "widgets/serving/clients.py",
+                "widgets/serving/landing.py", "widgets/outcomes/evidence.py", "widgets/outcomes/growth.py",
+                "widgets/outcomes/cohort.py", "widgets/outcomes/course_data.py", "widgets/outcomes/form.py",
+                "widgets/outcomes/html.py"]
+JUPYTER = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "nbformat", "nbconvert",
+           "jupyter_server", "jupyter_client", "tornado", "matplotlib", "widgets.cli")
 
 #: The core the plugins extend: it keeps registries (widgets.registry) and names no plugin.
 KERNEL = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/registry.py"]
@@ -77,7 +87,8 @@ def _files(items: list[str], root: Path) -> list[Path]:
     files: list[Path] = []
     for item in items:
         p = root / item
-        files += sorted(p.rglob("*.py")) if p.is_dir() else ([p] if p.exists() else [])
+        assert p.exists(), f"{item} is listed as pure but does not exist: update the lists in this test"
+        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
     return files
 
 
@@ -103,6 +114,13 @@ def upward_imports(root: Path = REPO) -> dict[str, list[str]]:
 
 def test_architecture_core_imports_no_ui_or_jupyter():
     assert impure_imports() == {}
+
+
+def test_architecture_pure_helpers_import_no_jupyter():
+    """Do the pure helpers beside the views (props builders, HTML fragments, links) stay pure?"""
+    files = _files(PURE_HELPERS, REPO)
+    found = {str(f.relative_to(REPO)): sorted(n for n in _imports(f) if _hits(n, JUPYTER)) for f in files}
+    assert {k: v for k, v in found.items() if v} == {}
 
 
 def test_architecture_core_names_no_plugin():
