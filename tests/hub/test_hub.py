@@ -249,8 +249,6 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
             if player.locator("[data-testid=continue]").count():  # a content note comes before the scenario
                 player.locator("[data-testid=continue]").click()
             player.locator("[data-testid=choices] [data-choice]").first.click()
-            # the hub serves the course's template: the JupyterLab-only "Run All" note stays hidden
-            assert page.locator(".mc-lab-only").count() == 1 and not page.locator(".mc-lab-only").is_visible()
         except Exception:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"module-01-{name.rsplit('-', 1)[-1]}.png"), full_page=True)

@@ -12,13 +12,3 @@ c.MappingKernelManager.cull_idle_timeout = 600
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = False
 
-# The same pages as `mentor-course serve` and Binder: the course's Voilà template (no CDN requests, the
-# JupyterLab-only "Run All" note hidden, prose and widgets in one column), only the widget extensions in a
-# page, and no MathJax fetched from a public CDN (see widgets/serving/binder.py for why each is set).
-from widgets.serving.app import use_course_templates  # noqa: E402 - config files run top to bottom
-from widgets.serving.binder import SERVER_CONFIG, VOILA_CONFIG  # noqa: E402
-
-use_course_templates()
-c.VoilaConfiguration.template = VOILA_CONFIG["VoilaConfiguration"]["template"]
-c.VoilaConfiguration.extension_allowlist = VOILA_CONFIG["VoilaConfiguration"]["extension_allowlist"]
-c.ServerApp.tornado_settings.update(SERVER_CONFIG["ServerApp"]["tornado_settings"])
