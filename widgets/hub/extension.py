@@ -21,7 +21,7 @@ from widgets.content.errors import ContentInvalid
 from widgets.content.loader import ROOT_ENV, load_course
 from widgets.hub.links import LANDING_PATH, VOILA_PREFIX, with_hub_section
 from widgets.learner import HUB_USER_ENV
-from widgets.serving.landing import discover, landing_html, problem_html
+from widgets.serving.landing import discover, landing_html, refuse_unreadable_course
 
 log = logging.getLogger("mentor_course.hub")
 
@@ -40,12 +40,7 @@ class HubLandingHandler(JupyterHandler):
         try:
             course = load_course(modules / "course.yaml")
         except (ContentInvalid, OSError) as exc:
-            for line in str(exc).splitlines():
-                log.error("modules/course.yaml: %s", line)
-            self.set_status(503)
-            self.finish(problem_html("The course is being updated",
-                                     "The course list cannot be shown right now. Please try again in a few "
-                                     "minutes; if this persists, tell the course's organiser."))
+            refuse_unreadable_course(self, exc, log)
             return
         page = landing_html(course, discover(course, modules), prefix=VOILA_PREFIX)
         self.finish(with_hub_section(page, os.environ.get(HUB_USER_ENV, "")))
