@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from verdict import Verdict, finish
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 ASSIGNMENT = "01-foundations-reflection"
@@ -137,6 +139,12 @@ def whole_round(base: Path, cohort: int) -> dict[str, float]:
     return steps
 
 
+def judge(ratio: float, budget: float = BUDGET) -> Verdict:
+    """Pass when autograding a reflection submission costs at most ``budget`` times the one-cell floor."""
+    return Verdict(ratio <= budget, f"reflection autograde {ratio:.2f}x the one-cell floor per submission "
+                                    f"(budget {budget}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--submissions", type=int, default=10, help="submissions per batch (DESIGN.md used 30)")
@@ -193,15 +201,13 @@ def main() -> None:
         for step, seconds in round_steps.items():
             print(f"{step:28} {seconds:9.1f} s  ({seconds / floor_s:6.1f}x the floor's s/submission)")
     ratio = report["reflection"]["ratio_to_floor"]
-    ok = ratio <= BUDGET
+    ok = judge(ratio).ok
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "autograde.json").write_text(json.dumps({"submissions": args.submissions, "runs": args.runs,
                                                         "budget": BUDGET, "within_budget": ok,
                                                         "whole_round_s": round_steps, "cohort": args.cohort,
                                                         **report}, indent=2), encoding="utf-8")
-    print(f"verdict: {'PASS' if ok else 'FAIL'}: reflection autograde {ratio:.2f}x the one-cell floor per "
-          f"submission (budget {BUDGET}x)")
-    sys.exit(0 if ok else 1)
+    sys.exit(finish(judge(ratio)))
 
 
 if __name__ == "__main__":

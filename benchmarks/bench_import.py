@@ -24,6 +24,7 @@ import sys
 import time
 
 from bench_serve_common import REPO, write_results
+from verdict import Verdict, finish
 
 BUDGET_S = 0.15
 STATEMENTS = {
@@ -49,6 +50,12 @@ def run_once(code: str) -> tuple[float, float]:
         raise SystemExit(f"{code!r} failed: {proc.stderr.read().decode()}")
     proc.stderr.close()
     return elapsed, usage.ru_maxrss / 1024
+
+
+def judge(cost: float, budget: float = BUDGET_S) -> Verdict:
+    """Pass when the notebooks' import costs at most ``budget`` seconds over ``import ipywidgets``."""
+    return Verdict(cost <= budget, f"the notebooks' import costs {cost:+.3f} s over `import ipywidgets` "
+                                   f"(budget +{budget} s)")
 
 
 def main() -> None:
@@ -82,11 +89,10 @@ def main() -> None:
               f"{mem:9.1f} {mem - floor_m:+7.1f}")
     print("* median of the per-run differences (each run imports both, one after the other)")
     cost = report["notebook import (widgets + every view)"]["seconds_over_ipywidgets"]
-    verdict = "ok" if cost <= BUDGET_S else f"OVER budget +{BUDGET_S} s"
-    print(f"\nthe notebooks' import costs {cost:+.3f} s over `import ipywidgets` (budget +{BUDGET_S} s): {verdict}")
     path = write_results("import", {"statements": STATEMENTS, "results": report, "budget_s": BUDGET_S,
                                     "runs": args.runs})
     print(f"wrote {path.relative_to(REPO)}")
+    sys.exit(finish(judge(cost)))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from verdict import Verdict, finish  # noqa: E402
+
 from widgets.live import room  # noqa: E402
 from widgets.live.store import RoomStore, scenario_payload  # noqa: E402
 
@@ -218,6 +220,14 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return ranked[(len(ranked) - 1) // 2]
 
 
+def judge(backend: str, lost: int, errors: list[str], vote_p95: float, reveal_p95: float,
+          budget_ms: float = BUDGET_MS) -> Verdict:
+    """Pass when no vote was lost, nothing failed, and votes and reveals reached every page in budget (p95)."""
+    ok = lost == 0 and not errors and vote_p95 <= budget_ms and reveal_p95 <= budget_ms
+    return Verdict(ok, f"{backend}: p95 vote {vote_p95:.0f} ms, reveal {reveal_p95:.0f} ms (budget {budget_ms:.0f} ms), "
+                       f"{lost} votes lost, {len(errors)} errors")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=40)
@@ -232,7 +242,7 @@ def main() -> None:
     report: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                           "platform": platform.platform(), "load_average_at_start": load},
                               "budget_ms": BUDGET_MS, "backends": {}}
-    ok = True
+    verdicts: list[Verdict] = []
     for backend in args.backends:
         schema = None
         if backend == "sqlite":
@@ -257,9 +267,9 @@ def main() -> None:
         lost = sum(r["lost"] for r in fulls + floors)
         errors = [e for r in fulls + floors for e in r["errors"]]
         ratio = full["vote_seen_ms"]["p95"] / floor["vote_seen_ms"]["p95"] if floor["vote_seen_ms"]["p95"] else None
-        passed = (lost == 0 and not errors and full["vote_seen_ms"]["p95"] <= BUDGET_MS
-                  and full["reveal_seen_ms"]["p95"] <= BUDGET_MS)
-        ok &= passed
+        passed = judge(backend, lost, errors, full["vote_seen_ms"]["p95"], full["reveal_seen_ms"]["p95"])
+        verdicts.append(passed)
+        passed = passed.ok
         report["backends"][backend] = {"median_floor_one_participant": floor, "median_load": full,
                                        "runs": {"floor": floors, "load": fulls}, "lost_all_runs": lost,
                                        "p95_ratio_to_floor": round(ratio, 2) if ratio else None,
@@ -272,7 +282,8 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "live.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS / 'live.json'}")
-    sys.exit(0 if ok else 1)
+    sys.exit(finish(Verdict(bool(verdicts) and all(v.ok for v in verdicts),
+                            "; ".join(v.summary for v in verdicts) or "no backend measured")))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from bench_serve_common import (
     write_notebook,
     write_results,
 )
+from verdict import Verdict, finish
 
 BUDGET_SPACED = 1.0
 BUDGET_BACK_TO_BACK = 0.35
@@ -101,7 +103,12 @@ CHOICE_CLICKS = "async ({ n, gapMs, index }) => {" + UNTIL + """
     const t0 = performance.now();
     choice.click();
     await until(root, () => root.querySelectorAll('[data-testid=feedback]').length !== count);
-    times.push(split(t0, performance.now()));
+    const shown = performance.now();
+    // The feedback is drawn at once from text sent with the options; the kernel's reply then enables
+    // what comes next (the buttons stay aria-disabled until it arrives): time that round trip too.
+    await until(root, () => ready() || root.querySelector('[data-testid=continue], [data-testid=play-again]'));
+    const [, first, update] = split(t0, performance.now());
+    times.push([shown - t0, first, update, performance.now() - t0]);
     if (gapMs) await sleep(gapMs);
   }
   return times;
@@ -110,7 +117,8 @@ CHOICE_CLICKS = "async ({ n, gapMs, index }) => {" + UNTIL + """
 
 def series(browser, served, url: str, probe: tuple[str, object], script: str, args: dict) -> list[list[float]]:
     """Open ``url`` in a fresh profile, wait until it is ready, run the click ``script``; per click, in ms:
-    [total, first reply handled, update handled]."""
+    [shown, first reply handled, update handled] and, for a choice, the kernel's reply shown (next choices
+    enabled)."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     context.add_init_script(WS_SPY)
     try:
@@ -124,6 +132,14 @@ def series(browser, served, url: str, probe: tuple[str, object], script: str, ar
         return times
     finally:
         context.close()
+
+
+def judge(ratios: dict[str, float], budgets: dict[str, float]) -> Verdict:
+    """Pass when a choice's feedback, as a ratio to the same-run floor, is within budget in every mode."""
+    missed = [mode for mode in budgets if ratios[mode] > budgets[mode]]
+    parts = ", ".join(f"{mode} {ratios[mode]:.2f}x (budget {budgets[mode]}x)" for mode in budgets)
+    return Verdict(not missed, f"choice -> feedback over the floor: {parts}"
+                               + (f"; missed: {', '.join(missed)}" if missed else ""))
 
 
 def main() -> None:
@@ -162,10 +178,14 @@ def main() -> None:
                 print(f"run {run + 1}/{args.runs} done", flush=True)
 
     report = {k: stats([c[0] for c in v]) for k, v in samples.items()}
+    # A choice's kernel reply is shown after its feedback (c[3]); the floor's label is its reply (c[0]).
+    replied = {k: [c[3] if len(c) > 3 else c[0] for c in v] for k, v in samples.items()}
+    replies = {k: stats(v) for k, v in replied.items()}
     where = {k: {"to_first_reply": stats([c[1] for c in v if c[1] is not None]),
                  "reply_to_update": stats([c[2] - c[1] for c in v if c[1] is not None]),
-                 "update_to_shown": stats([c[0] - c[2] for c in v if c[2] is not None])}
+                 "update_to_shown": stats([r - c[2] for c, r in zip(v, replied[k], strict=True) if c[2] is not None])}
              for k, v in samples.items()}
+    reply_ratios = {mode: replies[f"choice {mode}"]["median"] / replies[f"floor {mode}"]["median"] for mode in modes}
     ratios = {mode: report[f"choice {mode}"]["median"] / report[f"floor {mode}"]["median"] for mode in modes}
     stock_ratios = {mode: report[f"stock choice {mode}"]["median"] / report[f"floor {mode}"]["median"] for mode in modes}
     budgets = {"spaced": BUDGET_SPACED, "back to back": BUDGET_BACK_TO_BACK}
@@ -176,18 +196,22 @@ def main() -> None:
                  (f"{args.module} choice -> feedback ({mode})", report[f"choice {mode}"],
                   f"{ratios[mode]:.2f}x {verdict}"),
                  (f"  same choice on stock voila ({mode})", report[f"stock choice {mode}"],
-                  f"{stock_ratios[mode]:.2f}x (reference)")]
+                  f"{stock_ratios[mode]:.2f}x (reference)"),
+                 (f"  choice -> kernel's reply shown ({mode})", replies[f"choice {mode}"],
+                  f"{reply_ratios[mode]:.2f}x (not budgeted)")]
     print(table(rows))
     print("\nwhere the time goes (medians, ms): click -> first reply handled in the page (browser, server, kernel "
-          "start) | -> the update message (kernel work) | -> shown (page rendering)")
+          "start) | -> the update message (kernel work) | -> shown (page rendering; for a choice, the kernel's reply)")
     for k, w in where.items():
         print(f"  {k:34} {w['to_first_reply']['median']:6.1f} | {w['reply_to_update']['median']:6.1f} | "
               f"{w['update_to_shown']['median']:6.1f}")
     path = write_results("serve_clicks", {"times_ms": report, "where_ms": where, "ratios_to_floor": ratios,
                                           "stock_ratios_to_floor": stock_ratios, "budgets": budgets,
+                                          "reply_ms": replies, "reply_ratios_to_floor": reply_ratios,
                                           "module": args.module, "gap_s": args.gap, "clicks": args.clicks,
                                           "runs": args.runs})
     print(f"wrote {path.relative_to(REPO)}")
+    sys.exit(finish(judge(ratios, budgets)))
 
 
 if __name__ == "__main__":

@@ -74,10 +74,15 @@ def stock_voila(root: Path, log: Path, env: dict[str, str] | None = None) -> Ite
         served.stop()
 
 
+#: Every page a benchmark opens comes from 127.0.0.1, so the per-client and total kernel caps of
+#: `mentor-course serve` would turn later visits away ("the course is busy"): benchmarks lift both.
+NO_KERNEL_CAPS = ("--kernels-per-client", "0", "--max-kernels", "0")
+
+
 @contextmanager
 def course_server(log: Path, data: Path, *options: str) -> Iterator[process.ServeProcess]:
-    """`mentor-course serve` over this repository's course."""
-    served = process.serve(REPO, data, log, *options)
+    """`mentor-course serve` over this repository's course, without kernel caps (see NO_KERNEL_CAPS)."""
+    served = process.serve(REPO, data, log, *NO_KERNEL_CAPS, *options)
     try:
         yield served
     finally:

@@ -8,6 +8,10 @@ modules/ folder is measured the same way, for reference.
 
 Budget (DESIGN.md): 0 kernels left a few seconds after the pages are closed.
 
+Positive control: stock Voilà, measured the same way in the same run, does leave its visitors' kernels
+running. If it leaves none, the counting is broken (the kernel-file pattern no longer matches, say) and
+the run fails instead of reporting a false "0 left"; so does a run in which a page had no kernel id.
+
 Run: python benchmarks/bench_serve_kernels.py [--views 10] [--after 5] [--module 01-foundations]
 Prints a table and writes benchmarks/results/serve_kernels.json.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +35,7 @@ from bench_serve_common import (
     wait_quiet,
     write_results,
 )
+from verdict import Verdict, finish
 
 
 def left_over(browser, served, url: str, index: int, views: int, after: float) -> dict[str, int]:
@@ -47,7 +53,26 @@ def left_over(browser, served, url: str, index: int, views: int, after: float) -
     time.sleep(after)
     running = served.kernel_ids()
     return {"views": views, "pool_before": baseline, "kernels_after": len(running),
+            "visitors_kernels": len({k for k in opened if k}),
             "visitors_kernels_left": len(set(opened) & running), "seconds_after_close": after}
+
+
+def judge(tuned: dict[str, int], stock: dict[str, int]) -> Verdict:
+    """Pass only when the course server left none of its visitors' kernels AND the same counting saw
+    stock Voilà leave its own (the positive control): else "0 left" could mean "nothing counted"."""
+    for name, r in (("mentor-course serve", tuned), ("stock voila", stock)):
+        if r["visitors_kernels"] != r["views"]:
+            return Verdict(False, f"measurement broken: {r['visitors_kernels']} of {r['views']} {name} pages "
+                                  "reported a kernel id")
+    if stock["visitors_kernels_left"] == 0:
+        return Verdict(False, "measurement broken: stock voila (the positive control) left 0 of "
+                              f"{stock['views']} kernels, so kernels are not being counted (is the kernel-file "
+                              "pattern in widgets/serving/process.py still right?)")
+    left = tuned["visitors_kernels_left"]
+    summary = (f"{left} of {tuned['views']} visitors' kernels left {tuned['seconds_after_close']:.0f} s after "
+               f"closing with mentor-course serve (budget 0); control: stock voila left "
+               f"{stock['visitors_kernels_left']} of {stock['views']}")
+    return Verdict(left == 0, summary)
 
 
 def main() -> None:
@@ -71,13 +96,10 @@ def main() -> None:
     for name, r in (("mentor-course serve", tuned_result), ("stock voila (reference)", stock_result)):
         print(f"{name:34} {r['views']:5d} {r['pool_before']:5d} {r['visitors_kernels_left']:22d} "
               f"{r['kernels_after']:12d}")
-    verdict = "ok" if tuned_result["visitors_kernels_left"] == 0 else "OVER budget 0"
-    print(f"\n{args.after:.0f} s after closing {args.views} pages: {tuned_result['visitors_kernels_left']} of the "
-          f"visitors' kernels left with mentor-course serve ({verdict}), {stock_result['visitors_kernels_left']} "
-          "with stock voila")
     path = write_results("serve_kernels", {"mentor-course serve": tuned_result, "stock voila": stock_result,
                                            "budget_kernels_left": 0, "module": args.module})
     print(f"wrote {path.relative_to(REPO)}")
+    sys.exit(finish(judge(tuned_result, stock_result)))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from bench_serve_common import (
     write_notebook,
     write_results,
 )
+from verdict import Verdict, finish
 
 BUDGET = 0.8
 
@@ -64,6 +66,12 @@ def cold_and_warm(browser, served, url: str, probes: list[tuple[str, object]]) -
     finally:
         context.close()
     return cold, warm
+
+
+def judge(worst: float, budget: float = BUDGET) -> Verdict:
+    """Pass when every module page had all its content interactive within ``budget`` times the floor."""
+    return Verdict(worst <= budget, f"worst module page, all content interactive: {worst:.2f}x the floor "
+                                    f"(stock voila, one Button; budget {budget}x)")
 
 
 def main() -> None:
@@ -128,10 +136,10 @@ def main() -> None:
             rows.append((f"{module} first scenario ({temp})", first, f"{r_first:.2f}x"))
             rows.append((f"{module} all content ({temp})", every, f"{r_all:.2f}x {verdict}"))
     print(table(rows))
-    print(f"\nworst module page, all content interactive: {worst:.2f}x the floor (budget {BUDGET}x)")
     path = write_results("serve_pages", {"times_ms": report, "ratios_to_floor": ratios, "budget": BUDGET,
                                          "worst_all_content_ratio": worst, "runs": args.runs})
     print(f"wrote {path.relative_to(REPO)}")
+    sys.exit(finish(judge(worst)))
 
 
 if __name__ == "__main__":

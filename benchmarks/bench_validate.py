@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from verdict import Verdict, finish
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 BUDGET_S = 1.0
@@ -61,6 +63,13 @@ def big_scenario(nodes: int) -> str:
     lines += ["  good: {ending: {kind: growth, title: Good, text: Good.}}",
               "  bad: {ending: {kind: withdrawal, title: Bad, text: Bad.}}"]
     return "\n".join(lines) + "\n"
+
+
+def judge(best: float, median: float, floor_median: float, budget: float = BUDGET_S) -> Verdict:
+    """Pass when the least disturbed whole-course validate run is within ``budget`` seconds of wall time."""
+    return Verdict(best <= budget, f"whole-course validate (with playtest) best {best:.3f} s wall, median "
+                                   f"{median:.3f} s = {median / floor_median:.1f}x python -c pass ({floor_median:.3f} s) "
+                                   f"in the same run; budget {budget:.1f} s wall")
 
 
 def main() -> None:
@@ -109,17 +118,14 @@ def main() -> None:
     cpu = statistics.median(CPU["course"])
     # On a shared machine the slowest runs measure the queue, not the program: the verdict takes the
     # least disturbed run (as timeit does), and the same run's floor and the CPU time say how loaded it was.
-    ok = best <= BUDGET_S
+    ok = judge(best, median, floor_median).ok
     print(f"validate / python -c pass: {ratio:.1f}x (all scenarios as v2: "
           f"{report['mentor-course validate (course, all as v2)']['median'] / floor_median:.1f}x); "
           f"validate CPU time {cpu:.3f} s (python -c pass {statistics.median(CPU['floor']):.3f} s)")
-    print(f"verdict: {'PASS' if ok else 'FAIL'}: whole-course validate (with playtest) best {best:.3f} s wall, median "
-          f"{median:.3f} s = {ratio:.1f}x python -c pass ({floor_median:.3f} s) in the same run; budget "
-          f"{BUDGET_S:.1f} s wall")
     report["validate CPU s (median)"] = {"median": cpu}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "validate.json").write_text(json.dumps({**report, "ratio_to_floor": ratio, "ok": ok}, indent=2))
-    sys.exit(0 if ok else 1)
+    sys.exit(finish(judge(best, median, floor_median)))
 
 
 if __name__ == "__main__":

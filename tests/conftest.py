@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from widgets.plugins import install
+
+install()  # the tests are an entry point too: register the plugins as the CLI and notebooks do
+
 REPO = Path(__file__).resolve().parent.parent
 
 COURSE_YAML = """\

@@ -1,48 +1,178 @@
-"""Do imports point one way? The pure core must never import the UI, Jupyter or nbgrader."""
+"""Do imports point one way? The pure core must never import the UI, Jupyter or nbgrader, and the core
+of the core (content/, engine.py, progress.py, registry.py) must never reach up to its plugins.
+
+Imports are read from the source, in every form that loads a module: ``import x``, ``from x import y``
+(which may load ``x.y``), relative imports, ``import_module("x")`` / ``__import__("x")``, and any string
+constant that names a ``widgets.*`` module (a list of plugin names to load later is still a dependency).
+"""
 
 from __future__ import annotations
 
 import ast
+import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 
-CORE = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/scenario_map.py",
+#: Modules that claim to be pure: stdlib, PyYAML, jsonschema and each other only.
+CORE = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/registry.py",
+        "widgets/plugins.py", "widgets/scenario_map.py",
         "widgets/terminal_play.py", "widgets/learner.py", "widgets/live/room.py", "widgets/live/store.py",
         "widgets/region_choice.py",
-        "widgets/grading/score.py",
+        "widgets/grading/score.py", "widgets/grading/rubric.py", "widgets/grading/notebooks.py",
+        "widgets/grading/submissions.py",
+        "widgets/outcomes/content.py", "widgets/outcomes/records.py",
         "widgets/live/db.py", "widgets/live/codes.py", "widgets/live/debrief.py", "widgets/live/migrations.py",
         "widgets/live/errors.py"]
-FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "jupyter_server",
-             "widgets.ui", "widgets.cli", "matplotlib")
+FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "nbformat", "nbconvert",
+             "jupyter_server", "jupyter_client", "widgets.ui", "widgets.cli", "matplotlib")
+#: Modules among the views and the server that say they are pure: no Jupyter, widget or server library (they
+#: may use the pure text helpers of widgets.ui.text).
+PURE_HELPERS = ["widgets/ui/text.py", "widgets/ui/player_props.py", "widgets/ui/reflection_props.py",
+                "widgets/ui/selfcheck_props.py", "widgets/ui/status_props.py", "widgets/ui/reflection_export.py",
+                "widgets/live/ui/html.py", "widgets/live/ui/links.py", "widgets/serving/clients.py",
+                "widgets/serving/landing.py", "widgets/outcomes/evidence.py", "widgets/outcomes/growth.py",
+                "widgets/outcomes/cohort.py", "widgets/outcomes/course_data.py", "widgets/outcomes/form.py",
+                "widgets/outcomes/html.py"]
+JUPYTER = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "nbformat", "nbconvert",
+           "jupyter_server", "jupyter_client", "tornado", "matplotlib", "widgets.cli")
+
+#: The core the plugins extend: it keeps registries (widgets.registry) and names no plugin.
+KERNEL = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/registry.py"]
+#: Plugins that register into the kernel (they may import it; it may not import them).
+PLUGINS_OF_KERNEL = {"widgets/content/resources.py"}
+UPWARD = ("widgets.grading", "widgets.outcomes", "widgets.live", "widgets.serving", "widgets.ui", "widgets.cli",
+          "widgets.plugins", "widgets.content.resources", "widgets.region_choice", "widgets.learner",
+          "widgets.terminal_play", "widgets.scenario_map")
+
+_MODULE_NAME = re.compile(r"widgets(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?")
+_LOADERS = {"import_module", "__import__", "find_spec", "reload"}
 
 
-def _imports(path: Path) -> set[str]:
+def _package_of(path: Path, root: Path) -> list[str]:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return parts if path.name == "__init__.py" else parts[:-1]
+
+
+def _imports(path: Path, root: Path = REPO, *, strings: bool = True) -> set[str]:
+    """Every module name ``path`` loads or names, with relative imports made absolute (``strings=False``:
+    not the string constants, e.g. for ``python -m widgets.cli`` run in a child process)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                package = _package_of(path, root)
+                base = package[: len(package) - node.level + 1] if node.level > 1 else package
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            names.add(module)
+            names.update(f"{module}.{a.name}" for a in node.names if a.name != "*")
+        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)
+              and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) in _LOADERS):
+            names.add(node.args[0].value)
+        elif strings and isinstance(node, ast.Constant) and isinstance(node.value, str) and _MODULE_NAME.fullmatch(node.value):
+            names.add(node.value.split(":", 1)[0])
+    return {n for n in names if n}
+
+
+def _files(items: list[str], root: Path) -> list[Path]:
+    files: list[Path] = []
+    for item in items:
+        p = root / item
+        assert p.exists(), f"{item} is listed as pure but does not exist: update the lists in this test"
+        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    return files
+
+
+def _hits(name: str, forbidden: tuple[str, ...]) -> bool:
+    return any(name == x or name.startswith(x + ".") for x in forbidden)
+
+
+def impure_imports(root: Path = REPO) -> dict[str, list[str]]:
+    """Pure modules' imports of the UI, Jupyter or nbgrader, by file."""
+    files = _files(CORE, root)
+    assert files, "the core is missing"
+    found = {str(f.relative_to(root)): sorted(n for n in _imports(f, root) if _hits(n, FORBIDDEN)) for f in files}
+    return {k: v for k, v in found.items() if v}
+
+
+def upward_imports(root: Path = REPO) -> dict[str, list[str]]:
+    """The kernel's imports of (or references to) its plugins, by file."""
+    files = [f for f in _files(KERNEL, root) if str(f.relative_to(root)) not in PLUGINS_OF_KERNEL]
+    assert files, "the core is missing"
+    found = {str(f.relative_to(root)): sorted(n for n in _imports(f, root) if _hits(n, UPWARD)) for f in files}
+    return {k: v for k, v in found.items() if v}
 
 
 def test_architecture_core_imports_no_ui_or_jupyter():
-    files = []
-    for item in CORE:
-        p = REPO / item
-        files += sorted(p.rglob("*.py")) if p.is_dir() else ([p] if p.exists() else [])
-    assert files, "the core is missing"
-    offenders = {
-        str(f.relative_to(REPO)): sorted(n for n in _imports(f) if n.split(".")[0] in FORBIDDEN
-                                         or any(n.startswith(x) for x in FORBIDDEN if "." in x))
-        for f in files
-    }
-    assert {k: v for k, v in offenders.items() if v} == {}
+    assert impure_imports() == {}
+
+
+def test_architecture_pure_helpers_import_no_jupyter():
+    """Do the pure helpers beside the views (props builders, HTML fragments, links) stay pure?"""
+    files = _files(PURE_HELPERS, REPO)
+    found = {str(f.relative_to(REPO)): sorted(n for n in _imports(f) if _hits(n, JUPYTER)) for f in files}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_architecture_core_names_no_plugin():
+    """Do content kinds and progress sections come from the outside (widgets.plugins), not the core?"""
+    assert upward_imports() == {}
 
 
 def test_architecture_nothing_imports_the_cli():
     users = [str(f.relative_to(REPO)) for f in (REPO / "widgets").rglob("*.py")
-             if f.name != "cli.py" and "widgets.cli" in _imports(f)]
+             if f.name != "cli.py" and _hits_cli(_imports(f, strings=False))]
     assert users == []
+
+
+def _hits_cli(names: set[str]) -> bool:
+    return any(_hits(n, ("widgets.cli",)) for n in names)
+
+
+@pytest.fixture
+def planted(tmp_path: Path):
+    """A copy of the package in which one core file gets an extra line."""
+    shutil.copytree(REPO / "widgets", tmp_path / "widgets", ignore=shutil.ignore_patterns("__pycache__"))
+
+    def plant(file: str, line: str) -> Path:
+        target = tmp_path / file
+        target.write_text(target.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
+        return tmp_path
+
+    return plant
+
+
+@pytest.mark.parametrize(("file", "line", "expected"), [
+    ("widgets/content/loader.py", 'PLUGINS = ("widgets.grading.rubric", "widgets.outcomes.content")',
+     ["widgets.grading.rubric", "widgets.outcomes.content"]),
+    ("widgets/content/loader.py", 'import importlib\nimportlib.import_module("widgets.grading.rubric")',
+     ["widgets.grading.rubric"]),
+    ("widgets/progress.py", 'from importlib import import_module\nimport_module("widgets.outcomes.records")',
+     ["widgets.outcomes.records"]),
+    ("widgets/progress.py", '__import__("widgets.region_choice")', ["widgets.region_choice"]),
+    ("widgets/progress.py", "from widgets import region_choice", ["widgets.region_choice"]),
+    ("widgets/content/loader.py", "from . import resources", ["widgets.content.resources"]),
+    ("widgets/content/loader.py", "from ..outcomes import records", ["widgets.outcomes", "widgets.outcomes.records"]),
+    ("widgets/content/checks.py", "def later():\n    from widgets.grading.score import Rubric", [
+        "widgets.grading.score", "widgets.grading.score.Rubric"]),
+])
+def test_architecture_catches_a_planted_plugin_import(planted, file, line, expected):
+    """Would the test see the core loading a plugin by name, however the import is written?"""
+    root = planted(file, line)
+    assert upward_imports(REPO) == {}  # the real tree is clean, so what follows is the planted line
+    assert upward_imports(root) == {file: expected}
+
+
+def test_architecture_catches_a_planted_jupyter_import(planted):
+    """Does a pure module that claims purity (grading/notebooks.py) get caught importing nbformat?"""
+    root = planted("widgets/grading/notebooks.py", "def later():\n    import nbformat")
+    assert impure_imports(root) == {"widgets/grading/notebooks.py": ["nbformat"]}

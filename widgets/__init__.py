@@ -1,6 +1,11 @@
 """Mentoring People of Mixed Asian Heritage: the course's Python package.
 
-The pure core (``widgets.content``, ``widgets.engine``) imports no Jupyter code. The notebook helpers
+The pure core (``widgets.content``, ``widgets.engine``, ``widgets.progress``) imports no Jupyter code,
+and names none of its plugins: rubrics, assessments and resource packs (content kinds) and the
+assessment and region sections of the progress file register themselves in the core's
+:class:`widgets.registry.Registry` objects when imported, and :mod:`widgets.plugins` (the composition
+root, installed by every entry point: the CLI, ``widgets.ui``, the live, outcomes and grading views,
+the server and the tests) is the one list of them. ``tests/test_architecture.py`` keeps it so. The notebook helpers
 (``play``, ``selfcheck``, ``reflect``, ``header``) live in ``widgets.ui`` and are imported on first
 use, so ``import widgets`` stays cheap for the CLI and for tests of the core.
 """

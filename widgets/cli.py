@@ -13,6 +13,9 @@ from pathlib import Path
 import click
 
 from widgets import __version__
+from widgets.plugins import install
+
+install()  # the composition root: register content kinds and progress sections before any use
 
 #: Commands that live beside the part they drive, imported only when invoked (or listed in --help),
 #: so that `mentor-course validate` never pays for Voilà, nbgrader or a database driver.

@@ -3,11 +3,16 @@
 Pure core (stdlib and PyYAML). Three places for the progress file, first match wins:
 
 1. ``$MENTOR_COURSE_PROGRESS``: an explicit file path (a mentor's own choice, or a test).
-2. ``$MENTOR_COURSE_DATA/progress/<learner>.json``: a shared server (``mentor-course serve`` sets
+2. On a JupyterHub (``$JUPYTERHUB_USER`` is set in every single-user server and its kernels): the
+   learner is the signed-in user, and progress is ``<data>/progress/<user>.json`` where ``<data>`` is
+   ``$MENTOR_COURSE_DATA`` or ``~/mentor-data``, in that user's own home (their Unix user or volume).
+   The page's ``learner`` parameter is ignored: the hub's sign-in says who this is, and a link must
+   not let one mentor write into another's file.
+3. ``$MENTOR_COURSE_DATA/progress/<learner>.json``: a shared server (``mentor-course serve`` sets
    ``MENTOR_COURSE_DATA``). Every browser is a different learner, named by the page's ``learner``
    query parameter (Voilà passes the query string to the kernel as ``QUERY_STRING``); without one, a
    new pseudonymous id is made and the page shows a personal link to come back to.
-3. ``<course root>/.progress/progress.json``: one learner on their own machine.
+4. ``<course root>/.progress/progress.json``: one learner on their own machine.
 
 Only a pseudonymous id is stored, never a name unless the mentor adds one.
 """
@@ -27,6 +32,10 @@ PROGRESS_ENV = "MENTOR_COURSE_PROGRESS"
 DATA_ENV = "MENTOR_COURSE_DATA"
 QUERY_ENV = "QUERY_STRING"
 QUERY_PARAM = "learner"
+#: Set by JupyterHub in each single-user server's environment (and so in its kernels'): the signed-in user.
+HUB_USER_ENV = "JUPYTERHUB_USER"
+HOME_ENV = "HOME"
+HUB_DATA_DIR = "mentor-data"
 LOCAL_DIR = ".progress"
 LOCAL_FILE = "progress.json"
 
@@ -52,11 +61,19 @@ def learner_from_query(query: str) -> str | None:
     return values[0].strip() if values else None
 
 
+def hub_file_stem(user: str) -> str:
+    """A file name for a hub user's progress: JupyterHub names may hold ``@``, ``.`` or capitals
+    (e-mail addresses from OAuth), never ``/``; anything outside ``[a-z0-9._-]`` becomes ``-`` so the
+    name is always one plain file, and a leading dot cannot hide it."""
+    stem = re.sub(r"[^a-z0-9._-]", "-", user.lower()).lstrip(".")
+    return stem or "hub-user"
+
+
 @dataclass(frozen=True)
 class Location:
     """Where this learner's progress lives and how it was decided.
 
-    ``mode`` is ``explicit``, ``shared`` or ``local``. ``generated`` is true when a new id was made
+    ``mode`` is ``explicit``, ``hub``, ``shared`` or ``local``. ``generated`` is true when a new id was made
     for a shared server (the page must show the personal link). ``note`` explains anything odd,
     for instance a link whose learner id was not valid.
     """
@@ -74,6 +91,9 @@ def resolve_location(env: Mapping[str, str], course_root: Path | None, cwd: Path
     explicit = env.get(PROGRESS_ENV, "").strip()
     if explicit:
         return Location(Path(explicit).expanduser(), new_id or new_learner_id(), "explicit")
+    hub_user = env.get(HUB_USER_ENV, "").strip()
+    if hub_user:
+        return hub_location(env, hub_user)
     data = env.get(DATA_ENV, "").strip()
     if data:
         asked = learner_from_query(env.get(QUERY_ENV, ""))
@@ -88,6 +108,18 @@ def resolve_location(env: Mapping[str, str], course_root: Path | None, cwd: Path
         return Location(Path(data).expanduser() / "progress" / f"{learner}.json", learner, "shared", generated, note)
     base = course_root if course_root is not None else cwd
     return Location(base / LOCAL_DIR / LOCAL_FILE, new_id or new_learner_id(), "local")
+
+
+def hub_location(env: Mapping[str, str], user: str) -> Location:
+    """The signed-in hub user's progress file, in their own storage (see the module docstring)."""
+    data = env.get(DATA_ENV, "").strip()
+    home = env.get(HOME_ENV, "").strip()
+    base = Path(data).expanduser() if data else (Path(home) if home else Path.home()) / HUB_DATA_DIR
+    note = ""
+    if learner_from_query(env.get(QUERY_ENV, "")) is not None:
+        note = (f"You are signed in to the course as {user}, so your work is saved under that name; "
+                "the learner id in this page's link is not used here.")
+    return Location(base / "progress" / f"{hub_file_stem(user)}.json", user, "hub", False, note)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -255,11 +287,12 @@ def course_status(modules: Iterable[ModuleInventory], doc: Mapping[str, Any]) ->
 
 def environment() -> dict[str, str]:
     """The variables :func:`resolve_location` reads, from this process."""
-    return {k: os.environ[k] for k in (PROGRESS_ENV, DATA_ENV, QUERY_ENV) if k in os.environ}
+    return {k: os.environ[k] for k in (PROGRESS_ENV, DATA_ENV, QUERY_ENV, HUB_USER_ENV, HOME_ENV) if k in os.environ}
 
 
 __all__ = [
     "DATA_ENV",
+    "HUB_USER_ENV",
     "PROGRESS_ENV",
     "QUERY_PARAM",
     "Location",

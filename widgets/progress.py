@@ -27,6 +27,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from widgets.registry import Registry
+
 #: Bump when the document's shape changes incompatibly; add an upgrade step for older saves.
 SAVE_VERSION = 1
 KIND = "mentor-course-progress"
@@ -191,24 +193,16 @@ class Section:
     problems: Callable[[Doc], list[str]]
 
 
-SECTIONS: dict[str, Section] = {}
-#: Modules that register a section when imported (pure, like the loader's plugins).
-SECTION_PLUGINS = ("widgets.outcomes.records", "widgets.region_choice")
+#: Sections registered by their owners (the core names none of them: :mod:`widgets.plugins`, the
+#: composition root the entry points import, lists the modules that register one).
+SECTIONS: Registry[Section] = Registry("progress section")
 
 
 def register_section(section: Section) -> None:
-    SECTIONS[section.name] = section
+    SECTIONS.register(section.name, section)
 
 
 def _sections() -> list[Section]:
-    from importlib import import_module
-
-    for name in SECTION_PLUGINS:
-        try:
-            import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
     return list(SECTIONS.values())
 
 

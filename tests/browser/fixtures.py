@@ -59,7 +59,9 @@ def console_errors(page) -> list[str]:
 @pytest.fixture(scope="session")
 def served_course_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[process.ServeProcess]:
     tmp = tmp_path_factory.mktemp("served-course")
-    served = process.serve(REPO, tmp / "data", tmp / "serve.log")
+    # The browser suite opens every module page from 127.0.0.1, one client: the per-client kernel cap
+    # (tests/serving/test_serve_limits.py tests it) is off here, as a facilitator raises it for a classroom.
+    served = process.serve(REPO, tmp / "data", tmp / "serve.log", "--kernels-per-client", "0", "--max-kernels", "0")
     yield served
     served.stop()
 

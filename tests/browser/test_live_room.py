@@ -58,7 +58,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     except ImportError:
         process = None
     if process is not None:
-        served = process.serve(REPO, data, tmp / "serve.log", "--pool-size", "0")
+        served = process.serve(REPO, data, tmp / "serve.log", "--pool-size", "0", "--kernels-per-client", "0")
         try:
             yield Server(served.url, data)
         finally:

@@ -65,7 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with pytest.MonkeyPatch.context() as env:
         # tests/conftest.py points the test process at one progress file; a server has one per visitor
         env.delenv("MENTOR_COURSE_PROGRESS", raising=False)
-        served = process.serve(root, tmp / "data", tmp / "serve.log")
+        served = process.serve(root, tmp / "data", tmp / "serve.log", "--kernels-per-client", "0")
     yield Server(served.url, tmp / "data")
     served.stop()
 

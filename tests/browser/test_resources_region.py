@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served_in_canada(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("served-ca")
-    served = process.serve(REPO, tmp / "data", tmp / "serve.log", "--region", "CA")
+    served = process.serve(REPO, tmp / "data", tmp / "serve.log", "--region", "CA", "--kernels-per-client", "0")
     yield served.url
     served.stop()
 

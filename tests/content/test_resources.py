@@ -277,3 +277,28 @@ def _content_texts() -> list[tuple[str, str]]:
 def test_resources_no_module_hard_codes_a_helpline_number():
     offenders = [(where, n) for where, text in _content_texts() for n in hard_coded_numbers(text)]
     assert offenders == [], "write {crisis_line}/{emergency} (YAML) or point to the resources box (notebooks)"
+
+
+def test_resources_every_content_file_parses_without_libyaml():
+    """Does every YAML file under modules/ load with PyYAML's pure-Python parser too? The validator uses
+    libyaml when it is there; a machine without it (or an author's editor) must read the same files. An
+    unquoted URL with `?` inside a flow list (`[https://x/?a=1]`) passed libyaml and failed pure Python."""
+    import yaml
+
+    broken = []
+    for path in sorted((REPO / "modules").rglob("*.yaml")):
+        try:
+            yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            broken.append(f"{path.relative_to(REPO)}: {exc.__class__.__name__}")
+    assert broken == []
+
+
+def test_resources_emergency_fills_as_a_phrase_after_call():
+    """Content writes "call {emergency}"; every pack must fill it as words that follow "call" (not
+    "call Emergency services (...) (call 911)")."""
+    from widgets.content.resources import fill_text, load_packs
+
+    for code, pack in load_packs(REPO).items():
+        filled = fill_text("call {emergency}", pack)
+        assert filled.count("call") == 1 and (filled[5:6].islower() or filled[5:6].isdigit()), (code, filled)

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from tests.conftest import REPO
 from widgets.content.models import Option, Prompt, Question, Reflection, SelfCheck
-from widgets.grading.assignments import generate, module_specs
+from widgets.grading.assignments import generate, module_specs, notebook_text
 from widgets.grading.cli import grading
 from widgets.grading.course import nbgrader_config, open_course
-from widgets.grading.notebooks import ANSWER_STUB, CODE_STUB, AssignmentSpec, build_notebook, notebook_text
+from widgets.grading.notebooks import ANSWER_STUB, CODE_STUB, AssignmentSpec, build_notebook
 
 MODULES_WITH_REFLECTION = sorted(p.parent.name for p in (REPO / "modules").glob("*/reflection.yaml"))
 

@@ -188,7 +188,9 @@ def test_apps_one_page_takes_one_seat_and_a_blocked_browser_is_told_why(env, cou
         await asyncio.sleep(0.3)
         assert [s.name for s in fac.store.snapshot(fac.room_id).seats] == ["ghost 0"]
         fac.kick(other.seat.seat_id, block=True)
-        await until(lambda: other.seat is None, "the removed page back at the join form")
+        await until(lambda: other.seat is None and bool(other.bridge.error), "the removed page back at the join form")
+        # the blocked page itself says so, rather than inviting them to join again (found walking the journey)
+        assert "did not allow you to join it again" in other.bridge.error, other.bridge.error
         third = ParticipantApp(environ={**browser, "QUERY_STRING": f"code={fac.code}", "VOILA_KERNEL_ID": "k-3"})
         third.name.value = "not a ghost"
         third.join()

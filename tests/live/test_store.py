@@ -177,9 +177,13 @@ def test_store_one_seat_per_browser_and_a_blocked_browser_stays_out(store, paylo
     ann = store.join(new.code, "Ann", browser="b-ann")
     store.kick(new.key, ann.seat_id)
     ann2 = store.join(new.code, "Ann again", browser="b-ann")  # removed, not blocked: may come back
+    with pytest.raises(Unauthorized, match="Join again with the code if they agree"):
+        store.rejoin(ann.token)  # removed only: told they may come back
     store.kick(new.key, ann2.seat_id, block=True)
     with pytest.raises(Unauthorized, match="did not allow you to join"):
         store.join(new.code, "Someone new", browser="b-ann")
+    with pytest.raises(Unauthorized, match="did not allow you to join"):
+        store.rejoin(ann2.token)  # the blocked seat's page (or its reload) is not told it may come back
     assert store.join(new.code, "Bob", browser="b-bob").room_id == new.room_id
 
 

@@ -21,7 +21,9 @@ def test_architecture_outcomes_core_imports_no_ui_jupyter_or_matplotlib():
 
 
 def test_architecture_validating_the_course_does_not_import_the_views():
-    code = ("import sys; from widgets.content.loader import check_paths; r = check_paths(); "
+    # As an entry point does: install the plugins (widgets.plugins, the composition root), then validate.
+    code = ("import sys; from widgets.plugins import install; install(); "
+            "from widgets.content.loader import check_paths; r = check_paths(); "
             "assert 'assessment' in r.others, r.summary(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('ipywidgets', 'anywidget', 'matplotlib', 'IPython')))")

@@ -33,7 +33,8 @@ def _progress_file(served_course_process, since: float) -> Path:
     """The progress file the page saved to: the newest learner file in the server's data folder (a served
     course never inherits a single MENTOR_COURSE_PROGRESS file; widgets/serving/process.py drops it)."""
     folder = served_course_process.log.parent / "data" / "progress"
-    fresh = [p for p in folder.glob("*.json") if p.stat().st_mtime >= since]
+    # dot-files are the server's own ledgers (``.new-learners.json``), not a learner's progress
+    fresh = [p for p in folder.glob("[!.]*.json") if p.stat().st_mtime >= since]
     assert len(fresh) == 1, f"expected one new progress file in {folder}, found {fresh}"
     return fresh[0]
 

@@ -27,6 +27,7 @@ from widgets.content.models import (
 )
 from widgets.content.schema import KINDS, schema_errors
 from widgets.content.source import Source, read_source
+from widgets.registry import Registry
 
 COURSE_FILE = "course.yaml"
 ROOT_ENV = "MENTOR_COURSE_ROOT"
@@ -78,12 +79,12 @@ def folder_module(path: Path) -> str | None:
 
 Builder = Callable[[dict[str, Any], str], Any]
 Checker = Callable[..., Iterable[ContentError]]
-_BUILD: dict[str, tuple[Builder, Checker | None]] = {
+_BUILD: Registry[tuple[Builder, Checker | None]] = Registry("content kind", {
     "scenario": (scenario_from_dict, checks.check_scenario),
     "selfcheck": (selfcheck_from_dict, checks.check_selfcheck),
     "reflection": (reflection_from_dict, checks.check_reflection),
     "course": (course_from_dict, None),
-}
+})
 
 
 def check_file(path: Path | str, kind: str, course: Course | None = None, *,
@@ -204,14 +205,16 @@ class CourseContent:
         return f"{', '.join(parts)}: {verdict}"
 
 
-#: Extra kinds (assessment, rubric, ...) register a checker here: kind -> (path, course) -> (model, errors).
-EXTRA_KINDS: dict[str, Callable[[Path, Course | None], tuple[Any, list[ContentError]]]] = {}
+# Extension points. The core names no plugin: plugins (rubrics, assessments, resource packs) import this
+# module and register here, and widgets.plugins (the composition root the entry points import) lists them.
 
-#: Modules that register further content kinds when imported (kept light: no Jupyter imports).
-PLUGINS = ("widgets.grading.rubric", "widgets.outcomes.content", "widgets.content.resources")
+#: Kinds checked by a function of their own: kind -> (path, course) -> (model, errors).
+EXTRA_KINDS: Registry[Callable[[Path, Course | None], tuple[Any, list[ContentError]]]] = Registry(
+    "content kind with its own checker")
 
-#: Course-wide checks plugins add: (files checked, course root, what was found) -> more errors.
-COURSE_CHECKS: list[Callable[[list[Path], Path | None, CourseContent], Iterable[ContentError]]] = []
+#: Course-wide checks: (files checked, course root, what was found) -> more errors.
+COURSE_CHECKS: Registry[Callable[[list[Path], Path | None, CourseContent], Iterable[ContentError]]] = Registry(
+    "course-wide check")
 
 
 def register_kind(kind: str, tag: str, schema_file: str, build: Builder,
@@ -222,19 +225,22 @@ def register_kind(kind: str, tag: str, schema_file: str, build: Builder,
     ``check(src, model, course, folder_module)`` yields semantic errors. After this, ``check_file``,
     ``check_paths`` and ``mentor-course validate`` handle files whose ``schema:`` tag starts ``tag/``.
     """
-    KINDS[kind] = (tag, schema_file)
-    _BUILD[kind] = (build, check)
+    KINDS.register(kind, (tag, schema_file))
+    _BUILD.register(kind, (build, check))
 
 
-def _load_plugins() -> None:
-    from importlib import import_module
+def register_checked_kind(kind: str, tag: str, schema_file: str,
+                          check: Callable[[Path, Course | None], tuple[Any, list[ContentError]]]) -> None:
+    """Teach the validator a kind whose files one function reads and checks whole: ``check(path, course)``
+    returns ``(model or None, errors)`` (rubrics, which have their own loader)."""
+    KINDS.register(kind, (tag, schema_file))
+    EXTRA_KINDS.register(kind, check)
 
-    for name in PLUGINS:
-        try:
-            import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
+
+def register_course_check(name: str,
+                          check: Callable[[list[Path], Path | None, CourseContent], Iterable[ContentError]]) -> None:
+    """Run ``check(files, root, found)`` after every ``check_paths``; its errors join the others."""
+    COURSE_CHECKS.register(name, check)
 
 
 def _yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[ContentError]]:
@@ -252,8 +258,10 @@ def _yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[ContentError]]:
 
 
 def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None = None) -> CourseContent:
-    """Validate files and folders (default: the whole course) and cross-check them as a course."""
-    _load_plugins()
+    """Validate files and folders (default: the whole course) and cross-check them as a course.
+
+    Kinds and checks that plugins add count only once they are registered: entry points import
+    :mod:`widgets.plugins` first."""
     root = root or find_root()
     default = [root / "modules", root / "course" / "rubrics"] if root else []
     targets = [Path(p) for p in paths] if paths else [p for p in default if p.exists()]
@@ -332,7 +340,7 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
             if not (root / "modules" / mod.id).is_dir():
                 out.errors.append(manifest_src.error(("modules", i, "id"), "course.module-missing",
                                                      f"module '{mod.id}' has no folder modules/{mod.id}/"))
-    for course_check in COURSE_CHECKS:
+    for course_check in COURSE_CHECKS.values():
         out.errors += course_check(files, root, out)
     out.errors.sort()
     out.warnings.sort()

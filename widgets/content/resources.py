@@ -42,7 +42,7 @@ from types import MappingProxyType
 from typing import Any
 
 from widgets.content.errors import ContentError
-from widgets.content.loader import COURSE_CHECKS, check_file, display_path, register_kind
+from widgets.content.loader import check_file, display_path, register_course_check, register_kind
 from widgets.content.models import Course
 from widgets.content.source import Source, read_source
 
@@ -447,8 +447,7 @@ def course_check(files: Iterable[Path], root: Path | None, content: Any = None) 
     return errors
 
 
-if course_check not in COURSE_CHECKS:
-    COURSE_CHECKS.append(course_check)
+register_course_check("resource packs", course_check)
 
 
 __all__ = [

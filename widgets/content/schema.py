@@ -17,14 +17,16 @@ from typing import Any
 
 from widgets.content.errors import ContentError
 from widgets.content.source import Source
+from widgets.registry import Registry
 
-#: The schema tag each kind of file carries in its ``schema:`` field, and its schema file.
-KINDS: dict[str, tuple[str, str]] = {
+#: The schema tag each kind of file carries in its ``schema:`` field, and its schema file. Plugins add
+#: kinds through :func:`widgets.content.loader.register_kind` (or ``KINDS.register``).
+KINDS: Registry[tuple[str, str]] = Registry("content kind", {
     "scenario": ("mentor-scenario", "scenario.v1.json"),
     "selfcheck": ("mentor-selfcheck", "selfcheck.v1.json"),
     "reflection": ("mentor-reflection", "reflection.v1.json"),
     "course": ("mentor-course", "course.v1.json"),
-}
+})
 SUPPORTED_VERSION = 1
 #: Kinds with more than one format version: every version up to this one loads (older files keep
 #: their own schema, so a ``mentor-scenario/1`` file is checked exactly as before).

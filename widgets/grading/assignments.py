@@ -12,12 +12,22 @@ from pathlib import Path
 from widgets.content.errors import ContentError
 from widgets.content.loader import check_file, display_path
 from widgets.grading.course import Course
-from widgets.grading.notebooks import AssignmentSpec, assignment_name, notebook_text
+from widgets.grading.notebooks import AssignmentSpec, assignment_name, build_notebook
 from widgets.grading.rubric import check_rubric
 from widgets.grading.score import Rubric
 
 RUBRIC_FILE = Path("rubrics") / "reflection.yaml"
 REGENERATE = "mentor-course grading generate"
+
+
+def notebook_text(spec: AssignmentSpec) -> str:
+    """The notebook file's exact text, as Jupyter writes it (so a save in JupyterLab does not cause drift).
+
+    Here rather than in :mod:`widgets.grading.notebooks`, which builds the notebook as plain data and
+    stays pure: writing it is nbformat's job."""
+    import nbformat
+
+    return nbformat.writes(nbformat.from_dict(build_notebook(spec)), version=4) + "\n"
 
 
 def rubric_path(course: Course) -> Path:

@@ -222,13 +222,6 @@ def build_notebook(spec: AssignmentSpec) -> dict[str, Any]:
     }
 
 
-def notebook_text(spec: AssignmentSpec) -> str:
-    """The notebook file's exact text, as Jupyter writes it (so a save in JupyterLab does not cause drift)."""
-    import nbformat
-
-    return nbformat.writes(nbformat.from_dict(build_notebook(spec)), version=4) + "\n"
-
-
 @dataclass(frozen=True)
 class PromptInfo:
     """A prompt as the assignment's source notebook states it."""

@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from widgets.content.errors import ContentError, ContentInvalid
-from widgets.content.loader import EXTRA_KINDS, display_path
-from widgets.content.schema import KINDS, schema_errors
+from widgets.content.loader import display_path, register_checked_kind
+from widgets.content.schema import schema_errors
 from widgets.content.source import Source, read_source
 from widgets.grading.score import Rubric, rubric_from_dict
 
 KIND = "rubric"
-KINDS.setdefault(KIND, ("mentor-rubric", "rubric.v1.json"))
 
 
 def _unique_ids(src: Source, data: dict[str, Any], field: str) -> list[ContentError]:
@@ -138,4 +137,4 @@ def load_rubric(path: Path | str) -> Rubric:
     return rubric
 
 
-EXTRA_KINDS.setdefault(KIND, check_rubric)
+register_checked_kind(KIND, "mentor-rubric", "rubric.v1.json", check_rubric)

@@ -32,6 +32,9 @@ from widgets.grading.session import (
     SubmissionView,
 )
 from widgets.grading.store import GradeConflict
+from widgets.plugins import install
+
+install()  # the composition root: register content kinds and progress sections before any use
 
 _STATUS_MARK = {GRADED: "✓ graded", TO_GRADE: "○ to grade", NOT_AUTOGRADED: "! not autograded",
                 UNREADABLE: "! unreadable", RESUBMITTED: "↻ resubmitted"}

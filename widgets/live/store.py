@@ -74,6 +74,9 @@ FAILURE_WINDOW = 600.0
 _ROOM_COLS = "id, code, scenario_id, title, phase, history, capacity, created_at, expires_at, version, public_version"
 _ROOM_COLS_R = ", ".join(f"r.{c.strip()}" for c in _ROOM_COLS.split(","))
 _SEAT_COLS = "id, name, role, joined_at, status"
+#: What a participant whose browser the facilitator blocked is told, at a new join and on their old seat.
+BLOCKED_MESSAGE = ("The facilitator removed you from this room and did not allow you to join it again. Talk to them "
+                   "if you think this is a mistake.")
 _UPSERT_VOTE = ("INSERT INTO live_votes (room_id, round, seat_id, choice_id, cast_at, changes) "
                 "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (room_id, round, seat_id) DO UPDATE SET "
                 "choice_id = excluded.choice_id, cast_at = excluded.cast_at, "
@@ -423,8 +426,7 @@ class RoomStore:
                 token = codes.new_token()
                 if browser:
                     if tx.one("SELECT 1 FROM live_blocked WHERE room_id = ? AND browser = ?", (rs.id, browser)):
-                        raise Unauthorized("The facilitator removed you from this room and did not allow you to join "
-                                           "it again. Talk to them if you think this is a mistake.")
+                        raise Unauthorized(BLOCKED_MESSAGE)
                     row = tx.one(f"SELECT {_SEAT_COLS} FROM live_seats WHERE room_id = ? AND browser = ? AND status = ?",
                                  (rs.id, browser, room.ACTIVE))
                     if row is not None:  # this browser is already seated: the same seat, not another one
@@ -467,6 +469,10 @@ class RoomStore:
             raise Unauthorized("This seat no longer exists: the room expired or was deleted. Join again with a new code.")
         seat, rs = _seat(row[:5]), _room(row[5:])
         if seat.status == room.KICKED:
+            # A blocked seat's page (or its reload) must not be told it may come back.
+            if tx.one("SELECT 1 FROM live_blocked b JOIN live_seats s ON s.room_id = b.room_id AND s.browser = b.browser "
+                      "WHERE s.room_id = ? AND s.id = ?", (rs.id, seat.id)):
+                raise Unauthorized(BLOCKED_MESSAGE)
             raise Unauthorized("The facilitator removed you from this room. Join again with the code if they agree.")
         if seat.status == room.LEFT:
             raise Unauthorized("You left this room. Join again with the code to take a new seat.")

@@ -3,7 +3,7 @@ mentor, and a cohort view for trainers (issue 9).
 
 The notebook helpers (``assessment``, ``growth_report``, ``cohort_view``, ``mentor_report``) import
 ipywidgets and matplotlib, so they load on first use; importing ``widgets.outcomes.content`` (which
-the content validator does to learn the ``assessment`` kind) stays as light as the rest of the core.
+``widgets.plugins`` does to teach the validator the ``assessment`` kind) stays as light as the rest of the core.
 
 Pure parts: ``content`` (the assessment file), ``records`` (answers in the progress file),
 ``evidence`` (scenario choices), ``growth`` (one mentor's report), ``cohort`` (a folder of exports).

@@ -22,8 +22,11 @@ from widgets.outcomes.course_data import OutcomesContent, load_content
 from widgets.outcomes.form import form_props, progress_words, rating_words
 from widgets.outcomes.growth import build_report
 from widgets.outcomes.html import cohort_html, growth_html
+from widgets.plugins import install
 from widgets.ui.problem import Problem
 from widgets.ui.session import Session, get_session
+
+install()  # the composition root: register content kinds and progress sections before any use
 
 HERE = Path(__file__).parent
 #: Seconds of quiet after an answer before the growth report on the same page is redrawn.

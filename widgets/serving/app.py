@@ -35,6 +35,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from widgets.plugins import install
 from widgets.serving.clients import CURRENT_VISIT, KernelLimits
 from widgets.serving.handlers import (
     LIMITS_SETTING,
@@ -47,6 +48,8 @@ from widgets.serving.handlers import (
     XsrfCookieVoilaHandler,
 )
 from widgets.serving.settings import ServeSettings, voila_config
+
+install()  # the composition root: register content kinds and progress sections before any use
 
 #: Where the package's Voilà template lives (``voila/templates/mentor-course`` below it).
 SHARE_DIR = Path(__file__).resolve().parent / "share" / "jupyter"

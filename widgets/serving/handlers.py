@@ -32,7 +32,7 @@ from widgets.serving.clients import (
     client_address,
     client_key,
 )
-from widgets.serving.landing import discover, landing_html, problem_html
+from widgets.serving.landing import discover, landing_html, problem_html, refuse_unreadable_course
 
 log = logging.getLogger(__name__)
 
@@ -199,12 +199,7 @@ class LandingHandler(JupyterHandler):
         try:
             course = self._course()
         except (ContentInvalid, OSError) as exc:
-            for line in str(exc).splitlines():
-                log.error("modules/course.yaml: %s", line)
-            self.set_status(503)
-            self.finish(problem_html("The course is being updated",
-                                     "The course list cannot be shown right now. Please try again in a few "
-                                     "minutes; if this persists, tell the course's organiser."))
+            refuse_unreadable_course(self, exc, log)
             return
         self.finish(landing_html(course, discover(course, self.modules_dir)))
 

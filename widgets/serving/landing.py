@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from widgets.content.models import Course, ModuleInfo
@@ -187,3 +188,15 @@ def problem_html(title: str, message: str) -> str:
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f'<main id="main"><h1>{escape(title)}</h1><p>{escape(message)}</p></main></body></html>\n'
     )
+
+
+def refuse_unreadable_course(handler: Any, exc: Exception, log: Any) -> None:
+    """Answer a landing-page request when ``modules/course.yaml`` cannot be read: every problem (file,
+    line, code) goes to the server log, and the visitor gets a 503 page in words, never the paths. Shared
+    by `mentor-course serve`'s landing page and the hub's, which must not drift apart."""
+    for line in str(exc).splitlines():
+        log.error("modules/course.yaml: %s", line)
+    handler.set_status(503)
+    handler.finish(problem_html("The course is being updated",
+                                "The course list cannot be shown right now. Please try again in a few "
+                                "minutes; if this persists, tell the course's organiser."))

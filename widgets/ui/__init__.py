@@ -16,6 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from widgets.plugins import install
+
+install()  # the composition root: register content kinds and progress sections before any use
+
 _API = ("play", "selfcheck", "reflect", "header", "course_overview", "resources")
 
 

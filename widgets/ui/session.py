@@ -45,8 +45,10 @@ _REQUEST_SEEN = threading.Event()
 def _needs_voila_request(env: dict[str, str]) -> bool:
     """A preheated Voilà kernel runs the notebook before anyone asked for the page, so on a shared
     server the learner id (in the page's query string) is not known yet when the widgets are built.
-    A QUERY_STRING inherited from the server's own environment does not count: only the request does."""
+    A QUERY_STRING inherited from the server's own environment does not count: only the request does.
+    On a JupyterHub the signed-in user is known from the start, so there is nothing to wait for."""
     return (os.environ.get("VOILA_PREHEAT") == "True" and learner_mod.DATA_ENV in env
+            and learner_mod.HUB_USER_ENV not in env
             and learner_mod.PROGRESS_ENV not in env and not _REQUEST_SEEN.is_set())
 
 
@@ -183,6 +185,8 @@ class Session:
         loc = self.location
         if loc.mode == "shared":
             return loc.path.parent.parent / "exports" / self.store.learner
+        if loc.mode == "hub":  # the user's own storage: no need to keep learners apart inside it
+            return loc.path.parent.parent / "exports"
         if loc.mode == "local":
             return (self.root or self.cwd) / "my-work"
         return loc.path.parent / "my-work"

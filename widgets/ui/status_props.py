@@ -24,6 +24,9 @@ def learner_props(location: Location, learner: str, name: str, where: str, *, re
         text = ("Your work is saved on this course server under a pseudonymous id, not your name. Bookmark your "
                 "personal link to come back to it; anyone with the link can see your progress, so keep it to "
                 "yourself.")
+    elif location.mode == "hub":
+        text = (f"You are signed in as {learner}. Your work is saved in your own space on this course's hub, "
+                f"in {where}; other mentors cannot read it.")
     elif location.mode == "local":
         text = f"Your work is saved on this computer, in {where}. Nothing leaves it unless you download it."
     else:

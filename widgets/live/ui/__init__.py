@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from widgets.plugins import install
+
+install()  # the composition root: register content kinds and progress sections before any use
+
 
 def facilitator_app(**kwargs: Any) -> None:
     """Show the facilitator's console (see :mod:`widgets.live.ui.facilitator`)."""

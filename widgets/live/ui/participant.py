@@ -201,10 +201,25 @@ class ParticipantApp:
         if sc is None or seat is None or snap.room.id != seat.room_id:
             return
         me = snap.seat(seat.seat_id)
+        if me is not None and me.status == room.KICKED and self.store is not None:
+            # Removed, or removed and blocked: the store's answer for this seat says which (the snapshot
+            # does not), so a blocked participant is not told they may join again.
+            store, token = self.store, seat.token
+            self.seat = None  # later snapshots are not this seat's any more
+
+            async def removed() -> None:
+                why = "The facilitator removed you from this room. You can join again with the code if they agree."
+                try:
+                    await call(store.rejoin, token)
+                except LiveError as e:
+                    why = str(e)
+                self._out(why, problem=True)
+
+            spawn(self.bridge, removed)
+            return
         if me is None or not me.active:
-            why = ("The facilitator removed you from this room." if me is not None and me.status == room.KICKED
-                   else "You are no longer in this room.")
-            self._out(why + " You can join again with the code if the facilitator agrees.", problem=True)
+            self._out("You are no longer in this room. You can join again with the code if the facilitator agrees.",
+                      problem=True)
             return
         self.snap = snap
         rs = snap.room
