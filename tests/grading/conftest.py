@@ -103,3 +103,27 @@ def write_notebook(nb: Any, path: Path) -> Path:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+#: The local PostgreSQL server the shared-gradebook tests use (trust auth, as this machine and CI run it).
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
+
+
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """Yield the SQLAlchemy URL of a new, empty PostgreSQL database named ``<prefix>_<random>`` and drop it
+    afterwards; skip (saying why) when no server is reachable. For module fixtures: ``yield from`` it."""
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[postgres]')")
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server reachable at 127.0.0.1:5432 as user postgres ({str(exc).strip()}); "
+                    "the shared-gradebook tests need one")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

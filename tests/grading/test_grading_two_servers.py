@@ -4,11 +4,18 @@ the other way round? Skipped, with the reason, where no server is reachable."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from tests.grading.conftest import ASSIGNMENT, STRONG, WEAK, copy_course, correct_letters, fill, write_notebook
+from tests.grading.conftest import (
+    ASSIGNMENT,
+    STRONG,
+    WEAK,
+    copy_course,
+    correct_letters,
+    fill,
+    fresh_postgres_database,
+    write_notebook,
+)
 from widgets.grading import nbgrader_apps
 from widgets.grading.assignments import load_course_rubric
 from widgets.grading.collect import import_folder
@@ -18,24 +25,12 @@ from widgets.grading.session import GRADED, RESUBMITTED, TO_GRADE, UNREADABLE, G
 
 pytestmark = pytest.mark.postgres
 
-ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
 
 
 @pytest.fixture(scope="module")
 def pg_url():
     """A fresh database (its name says whose it is) on the local server, dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[postgres]')")
-    try:
-        admin = psycopg.connect(ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server reachable at 127.0.0.1:5432 as user postgres ({str(exc).strip()})")
-    name = f"trainers_two_servers_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    yield from fresh_postgres_database("trainers_two_servers")
 
 
 @pytest.fixture(scope="module")
