@@ -29,7 +29,6 @@ from widgets.grading.store import GradeConflict
 pytestmark = pytest.mark.postgres
 
 
-
 @pytest.fixture(scope="module")
 def pg_url():
     """A fresh database for this module on the local server, dropped afterwards."""

@@ -26,7 +26,6 @@ from widgets.grading.session import GRADED, RESUBMITTED, TO_GRADE, UNREADABLE, G
 pytestmark = pytest.mark.postgres
 
 
-
 @pytest.fixture(scope="module")
 def pg_url():
     """A fresh database (its name says whose it is) on the local server, dropped afterwards."""
