@@ -34,13 +34,14 @@ def test_course_module_has_notebook_scenarios_selfcheck_and_reflection(module):
     folder = REPO / "modules" / module
     assert (folder / "module.ipynb").is_file(), f"{module}: module.ipynb is missing"
     scenarios = [sc for sc in RESULT.scenarios if sc.module == module]
-    assert len(scenarios) >= (1 if module == CAPSTONE else 2), f"{module}: needs at least two scenarios"
+    # Issue 15: a core module carries one scenario (its time budget), an elective at least one.
+    assert scenarios, f"{module}: needs a scenario"
     checks = [s for s in RESULT.selfchecks if s.module == module]
     assert checks and len(checks[0].questions) >= 6, f"{module}: selfcheck.yaml needs at least 6 questions"
     kinds = {q.kind for q in checks[0].questions}
     assert kinds == {"single", "multiple"} or module == CAPSTONE, f"{module}: use both single and multiple questions"
     reflections = [r for r in RESULT.reflections if r.module == module]
-    assert reflections and 2 <= len(reflections[0].prompts) <= 3, f"{module}: reflection.yaml needs 2 to 3 prompts"
+    assert reflections and 1 <= len(reflections[0].prompts) <= 3, f"{module}: reflection.yaml needs 1 to 3 prompts"
 
 
 def _is_acyclic(sc: Scenario) -> bool:
@@ -65,7 +66,8 @@ def _is_acyclic(sc: Scenario) -> bool:
 def test_course_scenario_meets_the_branching_standard(sc: Scenario):
     best = engine.strongest_path(sc)
     points = engine.decision_points(sc, best)
-    needed = 8 if sc.module == CAPSTONE else 4
+    # The core capstone is short (issue 15: 5-7 decisions) but still asks for more than one module's skills.
+    needed = 6 if sc.module == CAPSTONE else 4
     assert len(points) >= needed, f"{sc.file}: strongest path has {len(points)} decision points, needs {needed}"
     for node in sc.decision_nodes:
         assert len(node.choices) >= 3, f"{sc.file}: node '{node.id}' offers {len(node.choices)} options, needs 3"
