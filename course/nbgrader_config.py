@@ -80,10 +80,11 @@ c.GenerateFeedback.preprocessors = [
 
 #: Binder or email (no exchange): `nbgrader zip_collect <assignment>` files notebooks saved as
 #: course/downloaded/<assignment>/archive/<mentor-id>_<assignment>.ipynb; `mentor-course grading import`
-#: does the same with checks, safe mentor ids and no overwriting.
+#: does the same with checks, safe mentor ids and no overwriting. Module ids need no number prefix
+#: (safeguarding-reflection), so the assignment part is any slug ending in -reflection.
 c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
 c.FileNameCollectorPlugin.named_regexp = (
-    r".*[/\\](?P<student_id>[A-Za-z0-9][A-Za-z0-9._-]*)_(?P<file_id>\d\d-[a-z0-9-]+-reflection)(?: ?\(\d+\))?\.ipynb$"
+    r".*[/\\](?P<student_id>[A-Za-z0-9][A-Za-z0-9._-]*)_(?P<file_id>[a-z0-9]+(?:-[a-z0-9]+)*-reflection)(?: ?\(\d+\))?\.ipynb$"
 )
 
 #: Knowledge checks run in a second or two; anything longer is a stuck kernel.

@@ -11,7 +11,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-MODULE = "01-foundations"
+MODULE = "06-limits-and-referral"  # two scenarios, so the numbering check compares more than one row
 
 
 @pytest.fixture

@@ -29,19 +29,42 @@ def test_course_validates_without_errors():
     assert [str(e) for e in RESULT.errors] == []
 
 
+def _core_modules() -> set[str]:
+    """The modules of the core track (issue 15): from the `core` track of modules/course.yaml once the
+    manifest declares tracks; before that, the two modules already cut to the core budget."""
+    import yaml
+
+    manifest = yaml.safe_load((REPO / "modules" / "course.yaml").read_text(encoding="utf-8"))
+    for track in manifest.get("tracks") or []:
+        if track.get("id") == "core":
+            return set(track.get("modules") or [])
+    return {"01-foundations", SAFEGUARDING}
+
+
+SAFEGUARDING = "safeguarding"
+CORE = _core_modules()
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_course_module_has_notebook_scenarios_selfcheck_and_reflection(module):
+    """Every module is complete. A core module keeps to the core budget (issue 15: one scenario, at most
+    six self-check items, one reflection prompt); an elective has at least one scenario, 5+ items, 1-3 prompts."""
     folder = REPO / "modules" / module
     assert (folder / "module.ipynb").is_file(), f"{module}: module.ipynb is missing"
     scenarios = [sc for sc in RESULT.scenarios if sc.module == module]
     # Issue 15: a core module carries one scenario (its time budget), an elective at least one.
+    core = module in CORE
     assert scenarios, f"{module}: needs a scenario"
     checks = [s for s in RESULT.selfchecks if s.module == module]
-    assert checks and len(checks[0].questions) >= 6, f"{module}: selfcheck.yaml needs at least 6 questions"
+    low, high = (5, 6) if core else (5, 99)
+    assert checks and low <= len(checks[0].questions) <= high, (
+        f"{module}: selfcheck.yaml needs {low} to {high} questions, has {len(checks[0].questions) if checks else 0}")
     kinds = {q.kind for q in checks[0].questions}
     assert kinds == {"single", "multiple"} or module == CAPSTONE, f"{module}: use both single and multiple questions"
     reflections = [r for r in RESULT.reflections if r.module == module]
-    assert reflections and 1 <= len(reflections[0].prompts) <= 3, f"{module}: reflection.yaml needs 1 to 3 prompts"
+    prompts = (1, 1) if core else (1, 3)
+    assert reflections and prompts[0] <= len(reflections[0].prompts) <= prompts[1], (
+        f"{module}: reflection.yaml needs {prompts[0]} to {prompts[1]} prompts")
 
 
 def _is_acyclic(sc: Scenario) -> bool:
@@ -171,7 +194,6 @@ def test_course_best_and_correct_options_are_not_given_away_by_length():
     assert shares.correct_share <= 0.40, shares.summary()
 
 
-SAFEGUARDING = "safeguarding"
 #: A phone or text number: seven or more digits and separators. Regional resource packs fill numbers in.
 PHONE_NUMBER = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 
@@ -181,23 +203,32 @@ def test_course_safeguarding_module_follows_foundations_with_six_point_scenarios
     assert SAFEGUARDING in MODULES, "modules/course.yaml lacks the safeguarding module"
     assert MODULES[MODULES.index("01-foundations") + 1] == SAFEGUARDING
     own = [sc for sc in SCENARIOS.values() if sc.module == SAFEGUARDING]
-    assert len(own) >= 2
+    assert own, "the safeguarding module plays no scenario"
     for sc in own:
         points = engine.decision_points(sc, engine.strongest_path(sc))
         assert len(points) >= 6, f"{sc.file}: strongest path has {len(points)} decision points, needs 6"
 
 
-def test_course_safeguarding_module_hard_codes_no_phone_numbers():
+SAFETY_PLACEHOLDERS = {
+    # issue 15: the core module carries the essentials of crisis; forced marriage and family violence
+    # moved, with Priya's scenario, to the elective that goes deeper
+    SAFEGUARDING: {"emergency", "reporting_body", "crisis_line"},
+    "boundaries-and-ethics-in-depth": {"emergency", "forced_marriage", "domestic_violence"},
+}
+
+
+@pytest.mark.parametrize("module", sorted(SAFETY_PLACEHOLDERS))
+def test_course_safeguarding_module_hard_codes_no_phone_numbers(module):
     """Issue 14: helplines come from the regional resource packs through placeholders, never typed into content."""
-    folder = REPO / "modules" / SAFEGUARDING
+    folder = REPO / "modules" / module
     texts = {str(p.relative_to(REPO)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.yaml"))}
-    nb = _notebook(SAFEGUARDING)
+    nb = _notebook(module)
     texts["module.ipynb prose"] = "\n".join("".join(c["source"]) for c in nb["cells"]
                                             if c["cell_type"] == "markdown" and c.get("id") != "sources")
     found = {name: PHONE_NUMBER.findall(text) for name, text in texts.items() if PHONE_NUMBER.search(text)}
     assert found == {}
     placeholders = set(re.findall(r"\{([a-z_]+)\}", "\n".join(texts.values())))
-    assert {"emergency", "reporting_body", "forced_marriage", "domestic_violence"} <= placeholders
+    assert SAFETY_PLACEHOLDERS[module] <= placeholders
 
 
 @pytest.mark.parametrize(("path", "heard"), [

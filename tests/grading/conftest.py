@@ -20,30 +20,31 @@ from widgets.grading.course import Course, open_course
 from widgets.grading.rubric import load_rubric
 from widgets.grading.score import Rubric
 
-ASSIGNMENT = "01-foundations-reflection"
+#: A real assignment with two prompts (issue 15 cut the core module 01 to one; its second prompt moved here).
+ASSIGNMENT = "boundaries-and-ethics-in-depth-reflection"
 #: Never copied: learner data and nbgrader's outputs, if a trainer ran nbgrader in the working tree.
 _NOT_COPIED = shutil.ignore_patterns("gradebook.db", "submitted", "autograded", "feedback", "release", "private",
                                      "downloaded", "exchange", ".ipynb_checkpoints", "__pycache__")
 
 STRONG = {
-    "needs-and-boundaries": (
-        "Last spring my mentee Aroha texted me late at night after a fight with her family, and I answered every "
-        "message within minutes. I felt **needed**, and honestly proud; I think she felt relieved but also that "
-        "she owed me. Looking at it with the module's ideas, I was offering care without limits: I became her "
-        "only support, which is the role confusion Rhodes and colleagues warn about. As an older mentor with a "
-        "professional title I also held power she could not easily refuse. I assumed that being available was "
-        "always kind; I now see it came from my need to be needed. From next week I will agree contact hours "
-        "with my mentee and introduce one other support person, and I will review this with my coordinator on "
-        "1 March."),
+    "what-would-stop-me": (
+        "Last spring my colleague Aroha told me, late one evening, that her teenage nephew had stopped coming to "
+        "our club because of trouble at home, and asked me to keep it quiet. I said nothing for weeks. I felt "
+        "**loyal**, and afraid of being wrong and of shaming her family; I think she felt relieved, and also alone "
+        "with it. Looking at it with the module's ideas, I treated a concern about a young person's safety as a "
+        "family secret instead of passing it on through the protocol, and nobody had said the limits before she "
+        "spoke. As an older coach I had standing she could not easily question. I assumed privacy always meant "
+        "respect; I now see it also came from my wish to avoid conflict. From next week I will say the limits of "
+        "confidentiality at the start, and I will read our protocol with my coordinator on 1 March."),
     "my-agreement": (
         "\"You can message me on weekdays between 9 and 6; I usually reply within a day. What you tell me stays "
         "with me, except if someone might be seriously harmed: then I would tell the programme coordinator, and "
         "I would tell you first.\" Writing the exceptions felt uncomfortable, because I worried it sounds cold. "
         "For a mentee whose family values privacy and face, it may sound like a warning. I was applying my own "
         "workplace norms about openness. I will soften the wording, ask what privacy means in their family, and "
-        "check the reporting route with the coordinator before our first meeting."),
+        "check the reporting route with the coordinator this week."),
 }
-WEAK = {"needs-and-boundaries": "I like helping people. I will try to have good boundaries."}
+WEAK = {"what-would-stop-me": "I like helping people. I will try to have good boundaries."}
 
 
 @pytest.fixture(autouse=True)

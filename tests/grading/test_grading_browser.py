@@ -83,6 +83,9 @@ def _open(served, scheme: str = "light"):
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(served["url"] + ("?theme=dark" if scheme == "dark" else ""), timeout=120_000)
+    # the view opens the course's first assignment; the submission is for ASSIGNMENT
+    page.locator(".widget-dropdown", has_text="Assignment").locator("select").select_option(label=ASSIGNMENT,
+                                                                                          timeout=120_000)
     page.get_by_test_id("grading-status").filter(has_text="Showing ana").wait_for(timeout=120_000)
     return context, page
 
@@ -154,7 +157,7 @@ def test_grading_browser_keyboard_only_grading_saves_to_the_gradebook(served, li
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "grading-view-light.png"), full_page=True)
     course = served["course"]
-    cell = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, "ana").answers["needs-and-boundaries"]
+    cell = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, "ana").answers["what-would-stop-me"]
     assert cell.manual_score == 7.5
     assert cell.manual_comment.startswith("**Rubric: Reflective, 15 of 20**")
     assert cell.manual_comment.rstrip().endswith("Keep going.")

@@ -42,7 +42,7 @@ def test_cli_grading_is_registered_on_mentor_course():
 
 
 def test_cli_autograde_reports_each_submission_and_exits_1_on_a_failure(graded_course):
-    result = run(graded_course, "autograde", "01-foundations")
+    result = run(graded_course, "autograde", "boundaries-and-ethics-in-depth")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0] == "ana: ok: autograded"

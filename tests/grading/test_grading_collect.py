@@ -143,12 +143,12 @@ def test_collect_several_files_from_one_mentor_import_the_newest(course, tmp_pat
 
 
 def test_collect_cli_reports_and_exits_1_when_a_file_was_skipped(course, inbox):
-    result = CliRunner().invoke(grading, ["--course", str(course.root), "import", str(inbox), "01-foundations"])
+    result = CliRunner().invoke(grading, ["--course", str(course.root), "import", str(inbox), "boundaries-and-ethics-in-depth"])
     assert result.exit_code == 1
     assert "6 file(s): 3 imported, 3 skipped, 2 with problems to look at" in result.output
     assert f"next: mentor-course grading autograde {ASSIGNMENT}" in result.output
-    bad = CliRunner().invoke(grading, ["--course", str(course.root), "import", str(inbox), "01-fundations"])
-    assert bad.exit_code == 2 and "did you mean '01-foundations-reflection'?" in bad.output
+    bad = CliRunner().invoke(grading, ["--course", str(course.root), "import", str(inbox), "boundaries-and-ethics-in-dept"])
+    assert bad.exit_code == 2 and "did you mean 'boundaries-and-ethics-in-depth-reflection'?" in bad.output
 
 
 def test_collect_nbgrader_zip_collect_uses_the_same_naming(course):

@@ -43,7 +43,7 @@ def lab(tmp_path_factory, browser):
     base = tmp_path_factory.mktemp("lab")
     course = copy_course(base / "course")
     assert nbgrader_apps.generate_assignment(course, ASSIGNMENT).ok
-    write_notebook(fill(student_notebook(course, ASSIGNMENT), {**STRONG, "needs-and-boundaries": XSS_ANSWER},
+    write_notebook(fill(student_notebook(course, ASSIGNMENT), {**STRONG, "what-would-stop-me": XSS_ANSWER},
                         correct_letters(course)), base / "inbox" / f"xena_{ASSIGNMENT}.ipynb")
     import_folder(course, base / "inbox", ASSIGNMENT)
     assert [r.ok for r in nbgrader_apps.autograde(course, ASSIGNMENT)] == [True]
@@ -151,6 +151,9 @@ def test_lab_arrow_keys_choose_a_rubric_level_and_leave_the_notebook_alone(lab):
                                " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
                                " === 'idle'", timeout=120_000)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # the view opens the course's first assignment; the submissions are for ASSIGNMENT
+        page.locator(".widget-dropdown", has_text="Assignment").locator("select").select_option(
+            label=ASSIGNMENT, timeout=120_000)
         page.get_by_test_id("grading-status").filter(has_text="Showing xena").wait_for(timeout=120_000)
         group = page.get_by_role("group", name="Description and presence").first
         level3 = group.get_by_role("radio", name="3 Reflection", exact=False)

@@ -109,15 +109,15 @@ def test_postgres_the_second_of_two_trainers_on_one_answer_is_told_not_overwritt
     course, rubric = shared["course"], shared["rubric"]
     first, second = GradingSession(course, rubric, "trainer-a"), GradingSession(course, rubric, "trainer-b")
     seen_by_first, seen_by_second = first.open(ASSIGNMENT, "cy"), second.open(ASSIGNMENT, "cy")
-    first.save(seen_by_first, "needs-and-boundaries", RubricGrade({c.id: "habitual" for c in rubric.criteria}))
+    first.save(seen_by_first, "what-would-stop-me", RubricGrade({c.id: "habitual" for c in rubric.criteria}))
     with pytest.raises(GradeConflict, match="trainer-a"):
-        second.save(seen_by_second, "needs-and-boundaries", RubricGrade({c.id: "critical" for c in rubric.criteria}))
-    cell = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, "cy").answers["needs-and-boundaries"]
+        second.save(seen_by_second, "what-would-stop-me", RubricGrade({c.id: "critical" for c in rubric.criteria}))
+    cell = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, "cy").answers["what-would-stop-me"]
     assert cell.manual_score == 2.5
     # After reloading, the second trainer can revise the grade on purpose.
-    second.save(second.open(ASSIGNMENT, "cy"), "needs-and-boundaries",
+    second.save(second.open(ASSIGNMENT, "cy"), "what-would-stop-me",
                 RubricGrade({c.id: "understanding" for c in rubric.criteria}))
-    cell = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, "cy").answers["needs-and-boundaries"]
+    cell = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, "cy").answers["what-would-stop-me"]
     assert cell.manual_score == 5.0
     first.close()
     second.close()

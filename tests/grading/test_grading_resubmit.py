@@ -86,6 +86,7 @@ def test_resubmit_old_grades_never_reach_feedback(resubmitted):
 def test_resubmit_earlier_levels_are_only_a_visible_starting_point(resubmitted):
     session, rubric = resubmitted["session"], resubmitted["rubric"]
     gv = GradingView(session)
+    gv.assignment.value = ASSIGNMENT
     gv.mentor.value = "ana"
     gv.load_submission()
     panel = gv.panels[0]

@@ -52,13 +52,13 @@ def trip(tmp_path_factory):
     inbox = base / "inbox"
     write_notebook(fill(blank, STRONG, right), inbox / "Zoë O'Brien (ext)" / f"{ASSIGNMENT}.ipynb")
     weak = fill(blank, WEAK, wrong)
-    first = next(i for i, c in enumerate(weak.cells) if c.metadata["nbgrader"]["grade_id"] == "answer-needs-and-boundaries")
+    first = next(i for i, c in enumerate(weak.cells) if c.metadata["nbgrader"]["grade_id"] == "answer-what-would-stop-me")
     dup = copy.deepcopy(weak.cells[first])
     dup.source = "Also: I text back at midnight because I worry they will feel dropped."
     dup["id"] = "sam-copy"
     weak.cells.insert(first + 1, dup)
     write_notebook(weak, inbox / f"{SAM}_{ASSIGNMENT}.ipynb")
-    deleted = fill(blank, {"needs-and-boundaries": STRONG["needs-and-boundaries"]}, right)
+    deleted = fill(blank, {"what-would-stop-me": STRONG["what-would-stop-me"]}, right)
     gone = next(i for i, c in enumerate(deleted.cells) if c.metadata["nbgrader"]["grade_id"] == "answer-my-agreement")
     deleted.cells[gone] = nbformat.v4.new_markdown_cell("My agreement: weekdays only, and I tell you first.",
                                                         id="dee-own")
@@ -72,6 +72,7 @@ def trip(tmp_path_factory):
     assert errors == []
     session = GradingSession(course, rubric, "trainer-a")
     view = GradingView(session)
+    view.assignment.value = ASSIGNMENT
     opened_first = view.mentor.value
     view.mentor.value = ZOE
     a1, a2 = view.panels[0], view.panels[1]
@@ -147,10 +148,10 @@ def test_round_trip_gradebook_holds_rubric_scores_and_comments(trip):
     course = trip["course"]
     grades = Gradebook(course.db_url, course.course_id).submissions(ASSIGNMENT)
     zoe, sam = grades[ZOE].answers, grades[SAM].answers
-    assert (zoe["needs-and-boundaries"].manual_score, zoe["my-agreement"].manual_score) == (8.0, 7.5)
-    assert (sam["needs-and-boundaries"].manual_score, sam["my-agreement"].manual_score) == (2.5, 0.0)
+    assert (zoe["what-would-stop-me"].manual_score, zoe["my-agreement"].manual_score) == (8.0, 7.5)
+    assert (sam["what-would-stop-me"].manual_score, sam["my-agreement"].manual_score) == (2.5, 0.0)
     assert not any(c.needs_manual_grade for c in grades[ZOE].cells)
-    comment = zoe["needs-and-boundaries"].manual_comment
+    comment = zoe["what-would-stop-me"].manual_comment
     assert comment.startswith("**Rubric: Reflective, 16 of 20** (8 of 10 points)")
     assert "- Action plan: **Critical reflection** (4 of 4) - Specific and feasible, with a review date" in comment
     assert comment.endswith("A strong plan. Add a date or an occasion when you will check whether you are doing it.")
@@ -188,8 +189,8 @@ def test_round_trip_safeguarding_flag_is_listed_and_never_reaches_the_mentor(tri
 def test_round_trip_duplicated_and_deleted_answers_are_shown_not_lost(trip):
     session = trip["session"]
     sam = session.open(ASSIGNMENT, SAM)
-    first = sam.answer("needs-and-boundaries").answer
-    assert first.texts == (WEAK["needs-and-boundaries"], "Also: I text back at midnight because I worry they will "
+    first = sam.answer("what-would-stop-me").answer
+    assert first.texts == (WEAK["what-would-stop-me"], "Also: I text back at midnight because I worry they will "
                                                          "feel dropped.")
     assert "answer.duplicated" in [p.code for p in sam.problems]
     dee = session.open(ASSIGNMENT, DEE)
@@ -230,9 +231,9 @@ def test_round_trip_csv_export_per_mentor_and_per_criterion(trip):
         rows = list(csv.DictReader(fh))
     assert len(rows) == 3 * 5  # zoe's two answers and sam's first; "no answer" has no levels
     assert {(r["mentor"], r["prompt"], r["criterion"], r["level"], r["grader"]) for r in rows if r["criterion"] ==
-            "positionality"} == {(ZOE, "needs-and-boundaries", "positionality", "understanding", "trainer-a"),
+            "positionality"} == {(ZOE, "what-would-stop-me", "positionality", "understanding", "trainer-a"),
                                  (ZOE, "my-agreement", "positionality", "reflection", "trainer-a"),
-                                 (SAM, "needs-and-boundaries", "positionality", "habitual", "trainer-a")}
+                                 (SAM, "what-would-stop-me", "positionality", "habitual", "trainer-a")}
 
 
 def test_round_trip_cohort_summary_notebook_runs(trip):
@@ -258,12 +259,12 @@ def test_round_trip_conflicting_save_is_refused(trip):
     rubric = session.rubric
     other = GradingSession(course, rubric, "trainer-b")
     stale = other.open(ASSIGNMENT, DEE)
-    session.save(session.open(ASSIGNMENT, DEE), "needs-and-boundaries",
+    session.save(session.open(ASSIGNMENT, DEE), "what-would-stop-me",
                  RubricGrade({c.id: "reflection" for c in rubric.criteria}))
     with pytest.raises(GradeConflict, match="trainer-a"):
-        other.save(stale, "needs-and-boundaries", RubricGrade({c.id: "critical" for c in rubric.criteria}))
+        other.save(stale, "what-would-stop-me", RubricGrade({c.id: "critical" for c in rubric.criteria}))
     grades = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, DEE).answers
-    assert grades["needs-and-boundaries"].manual_score == 7.5
+    assert grades["what-would-stop-me"].manual_score == 7.5
     other.close()
     assert Path(course.private / "grading.sqlite").is_file()
 
@@ -316,8 +317,8 @@ def test_round_trip_view_escapes_what_mentors_wrote(trip, tmp_path):
     from widgets.grading.view import _markdown
 
     raw = json.dumps({"cells": [{"cell_type": "markdown", "metadata": {"nbgrader": {
-        "grade_id": "answer-needs-and-boundaries"}}, "source": "<img src=x onerror=alert(1)> *fine*"}]}).encode()
-    answer = inspect_submission(raw, [p.id for p in session.prompts(ASSIGNMENT)]).answers["needs-and-boundaries"]
+        "grade_id": "answer-what-would-stop-me"}}, "source": "<img src=x onerror=alert(1)> *fine*"}]}).encode()
+    answer = inspect_submission(raw, [p.id for p in session.prompts(ASSIGNMENT)]).answers["what-would-stop-me"]
     html = _markdown(answer.text, escape=True)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<em>fine</em>" in html
 

@@ -36,9 +36,9 @@ def graded(tmp_path_factory):
     right = correct_letters(course)
     wrong = ["b" if r != "b" else "d" for r in right]
     inbox = base / "inbox"
-    write_notebook(fill(blank, {"needs-and-boundaries": XSS, "my-agreement": STRONG["my-agreement"]}, wrong),
+    write_notebook(fill(blank, {"what-would-stop-me": XSS, "my-agreement": STRONG["my-agreement"]}, wrong),
                    inbox / f"xena_{ASSIGNMENT}.ipynb")
-    write_notebook(fill(blank, {"needs-and-boundaries": OTHER}, right), inbox / f"ola_{ASSIGNMENT}.ipynb")
+    write_notebook(fill(blank, {"what-would-stop-me": OTHER}, right), inbox / f"ola_{ASSIGNMENT}.ipynb")
     write_notebook(fill(blank, STRONG, right), inbox / f"una_{ASSIGNMENT}.ipynb")
     # tess pasted a knowledge-check test cell back without its nbgrader marks, and edited it
     tess = fill(blank, STRONG, right)
@@ -72,7 +72,7 @@ def _answer_source(path, grade_id: str) -> str:
 
 def test_trust_autograded_answers_are_sanitised_and_keep_their_markdown(graded):
     course = graded["course"]
-    source = _answer_source(course.autograded_notebook("xena", ASSIGNMENT), "answer-needs-and-boundaries")
+    source = _answer_source(course.autograded_notebook("xena", ASSIGNMENT), "answer-what-would-stop-me")
     for unsafe in ("<script", "<img", "<style", "javascript:", "onerror=\"", "<a href=\"javascript"):
         assert unsafe not in source, unsafe
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in source and "&lt;style&gt;body{display:none}" in source
@@ -80,7 +80,7 @@ def test_trust_autograded_answers_are_sanitised_and_keep_their_markdown(graded):
     assert '<a href="https://example.org/module">the module</a>' in source
     assert "<code>a&lt;b</code>" in source
     # the mentor's file itself is never changed
-    assert XSS in _answer_source(course.submitted_notebook("xena", ASSIGNMENT), "answer-needs-and-boundaries")
+    assert XSS in _answer_source(course.submitted_notebook("xena", ASSIGNMENT), "answer-what-would-stop-me")
     html = course.feedback_file("xena", ASSIGNMENT).read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html and "<img src=x" not in html and "<style>body{display:none}" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -123,6 +123,7 @@ def test_trust_grading_view_shows_stray_cells_as_plain_text(graded):
     course = graded["course"]
     rubric, _ = load_course_rubric(course)
     view = GradingView(GradingSession(course, rubric, "trainer-a"))
+    view.assignment.value = ASSIGNMENT
     view.mentor.value = "tess"
     extra = view.extra.value
     assert "Other text the mentor wrote" in extra

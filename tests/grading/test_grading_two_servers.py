@@ -62,7 +62,7 @@ def test_two_servers_second_trainer_sees_and_grades_what_the_first_imported(serv
     assert {s: r.status for s, r in rows.items()} == {"ana": TO_GRADE, "cut": UNREADABLE, "zoe-o-brien": TO_GRADE}
     assert rows["zoe-o-brien"].name == "ZOË O'BRIEN"
     view = session.open(ASSIGNMENT, "ana")
-    assert "Aroha" in view.answer("needs-and-boundaries").answer.text
+    assert "Aroha" in view.answer("what-would-stop-me").answer.text
     for answer in view.answers:
         session.save(view, answer.prompt.id, RubricGrade({c.id: "critical" for c in rubric.criteria}, "From B."))
     session.close()
