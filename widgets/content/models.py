@@ -271,6 +271,25 @@ class ModuleInfo:
 
 
 @dataclass(frozen=True)
+class Track:
+    """A route through the course: ``core`` before the first meeting, ``electives`` during the match.
+
+    ``max_minutes`` caps the track's measured total (:mod:`widgets.content.timing`)."""
+
+    id: str
+    title: str
+    modules: tuple[str, ...]
+    summary: str = ""
+    max_minutes: int | None = None
+
+
+#: The track a mentor completes before their first meeting; shown first everywhere.
+CORE_TRACK = "core"
+#: Words a minute used for every measured minute when course.yaml states no ``reading_wpm``.
+DEFAULT_READING_WPM = 200
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -280,6 +299,9 @@ class Course:
     file: str = ""
     #: ``region:`` in course.yaml: the resource pack shown when neither the mentor nor the server chose one.
     region: str = ""
+    tracks: tuple[Track, ...] = ()
+    #: The stated reading rate behind every measured minute.
+    reading_wpm: int = DEFAULT_READING_WPM
 
     @property
     def competency_ids(self) -> tuple[str, ...]:
@@ -290,6 +312,22 @@ class Course:
 
     def competency(self, competency_id: str) -> Competency | None:
         return next((c for c in self.competencies if c.id == competency_id), None)
+
+    def track(self, track_id: str) -> Track | None:
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+    def track_of(self, module_id: str) -> Track | None:
+        """The (first) track listing ``module_id``; None when no track does."""
+        return next((t for t in self.tracks if module_id in t.modules), None)
+
+    @property
+    def core(self) -> Track | None:
+        """The ``core`` track, if the course declares one."""
+        return self.track(CORE_TRACK)
+
+    def ordered_tracks(self) -> tuple[Track, ...]:
+        """Core first, then the others in the order course.yaml lists them."""
+        return tuple(sorted(self.tracks, key=lambda t: t.id != CORE_TRACK))
 
 
 def _cond(item: Any) -> str | None:
@@ -427,4 +465,7 @@ def course_from_dict(d: dict[str, Any], file: str = "") -> Course:
         modules=tuple(ModuleInfo(m["id"], m["title"], m["minutes"], tuple(m["objectives"])) for m in d["modules"]),
         file=file,
         region=d.get("region", ""),
+        tracks=tuple(Track(t["id"], t["title"], tuple(t["modules"]), t.get("summary", ""), t.get("max_minutes"))
+                     for t in d.get("tracks") or ()),
+        reading_wpm=int(d.get("reading_wpm", DEFAULT_READING_WPM)),
     )
