@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from widgets import engine
@@ -130,10 +130,11 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     broken: list[str] = []
     repaired: set[tuple[str, str]] = set()
 
-    def arrive(target: str, vars_: engine.Vars) -> tuple[str, int]:
-        """The node play rests on after ``target``'s automatic steps, and the words of the lines shown."""
+    def arrive(target: str, vars_: engine.Vars, env: dict[str, bool | int] | None = None) -> tuple[str, int]:
+        """The node play rests on after ``target``'s automatic steps, and the words of the lines shown
+        (``env``: ``vars_.env()`` when the caller has it already)."""
         nodes = engine.settle(sc, target, vars_, hook)
-        env = vars_.env()
+        env = vars_.env() if env is None else env
         read = 0
         for nid in nodes:
             visited.add(nid)
@@ -149,9 +150,12 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     unread = {name for name in start_values if name not in read}
 
     def project(v: engine.Vars) -> engine.Vars:
-        if unread:
-            v = replace(v, values=tuple((n, start_values[n] if n in unread else x) for n, x in v.values))
-        return replace(v, **drop) if drop else v
+        if not (unread or drop):
+            return v
+        # One constructor call rather than dataclasses.replace (a hot path: once per transition).
+        values = tuple((n, start_values[n] if n in unread else x) for n, x in v.values) if unread else v.values
+        return engine.Vars(values, 0 if "best" in drop else v.best, 0 if "mixed" in drop else v.mixed,
+                           0 if "harmful" in drop else v.harmful, v.unrepaired)
 
     v0 = engine.initial_vars(sc)
     try:
@@ -163,9 +167,10 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     layer: dict[Key, _Tally] = {}
     if first:
         layer[(first, v0)] = _Tally(1, (), 1.0)
-    # An ending's text and claims depend only on (node, state), and the same pair recurs in many
-    # layers (paths of different lengths); evaluate each once.
-    ending_seen: dict[Key, tuple[int, bool, tuple[bool | None, ...]]] = {}
+    # An ending's text and claims depend only on the values of the names its conditions read, and the
+    # same values recur in many states and layers; evaluate each (ending, values) once.
+    ending_reads: dict[str, tuple[str, ...]] = {}
+    ending_seen: dict[tuple[str, tuple[bool | int | None, ...]], tuple[int, bool, tuple[bool | None, ...]]] = {}
     depth_cap = sum(1 for n in sc.nodes.values() if n.choices) + 1
     depth = 0
     while layer:
@@ -184,7 +189,11 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
             if node.ending is not None:
                 report.paths += tally.count
                 reached[nid].add(tally.count, path)
-                key0 = (nid, vars_)
+                if nid not in ending_reads:
+                    ending_reads[nid] = tuple(sorted(
+                        {n for p in node.ending.parts if p.cond for n in _names(p.cond)}
+                        | {n for c in node.ending.claims for n in _names(c.text)}))
+                key0 = (nid, tuple(env.get(n) for n in ending_reads[nid]))
                 if key0 not in ending_seen:
                     ending_seen[key0] = _ending_once(node.ending, env, hook, broken)
                 read, has_text, verdicts = ending_seen[key0]
@@ -228,7 +237,7 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                     target = engine.route(c.routes, after_env, hook)
                     if target is None:
                         raise engine.InvalidChoice(f"choice '{c.id}' has no branch that applies")
-                    rest, more = arrive(target, after)
+                    rest, more = arrive(target, after, after_env)
                 except engine.InvalidChoice as exc:
                     broken.append(f"{exc} (after {_shown((*path, c.id))})")
                     continue
