@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from widgets.progress import saved_drafts, saved_scenario
+
 PROGRESS_ENV = "MENTOR_COURSE_PROGRESS"
 DATA_ENV = "MENTOR_COURSE_DATA"
 QUERY_ENV = "QUERY_STRING"
@@ -131,6 +133,8 @@ class ScenarioInfo:
     id: str
     title: str
     file: str
+    #: The module the scenario moved from (its saved progress may still be under that key).
+    moved_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class ModuleInventory:
     scenarios: tuple[ScenarioInfo, ...] = ()
     questions: tuple[str, ...] = ()
     prompts: tuple[str, ...] = ()
+    #: Prompt id -> the module it moved from, for reflection prompts that moved here.
+    prompt_moves: tuple[tuple[str, str], ...] = ()
 
 
 def _quick_yaml(path: Path) -> Any:
@@ -196,7 +202,8 @@ def module_inventory(module_dir: Path, title: str = "") -> ModuleInventory:
         data = _quick_yaml(f)
         if isinstance(data, dict):
             sid = data.get("id") if isinstance(data.get("id"), str) else f.stem
-            scenarios.append(ScenarioInfo(sid, str(data.get("title") or sid), f"scenarios/{f.name}"))
+            moved = data.get("moved_from") if isinstance(data.get("moved_from"), str) else ""
+            scenarios.append(ScenarioInfo(sid, str(data.get("title") or sid), f"scenarios/{f.name}", moved))
     sc_data = _quick_yaml(module_dir / "selfcheck.yaml") if (module_dir / "selfcheck.yaml").is_file() else None
     rf_data = _quick_yaml(module_dir / "reflection.yaml") if (module_dir / "reflection.yaml").is_file() else None
     return ModuleInventory(
@@ -205,7 +212,15 @@ def module_inventory(module_dir: Path, title: str = "") -> ModuleInventory:
         scenarios=tuple(scenarios),
         questions=_ids(sc_data.get("questions")) if isinstance(sc_data, dict) else (),
         prompts=_ids(rf_data.get("prompts")) if isinstance(rf_data, dict) else (),
+        prompt_moves=_moves(rf_data.get("prompts")) if isinstance(rf_data, dict) else (),
     )
+
+
+def _moves(items: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple((i["id"], i["moved_from"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)
+                 and isinstance(i.get("moved_from"), str) and i["moved_from"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -252,7 +267,7 @@ def module_status(inv: ModuleInventory, doc: Mapping[str, Any]) -> ModuleStatus:
     """Compare a module's inventory with a progress document."""
     scenarios = []
     for info in inv.scenarios:
-        entry = doc.get("scenarios", {}).get(f"{inv.module}/{info.id}", {})
+        entry = saved_scenario(doc, inv.module, info.id, info.moved_from)
         endings = tuple(dict.fromkeys(r["ending"] for r in entry.get("runs", ())))
         if endings:
             state = "finished"
@@ -263,7 +278,7 @@ def module_status(inv: ModuleInventory, doc: Mapping[str, Any]) -> ModuleStatus:
         scenarios.append(ScenarioStatus(info.id, info.title, state, endings))
     answers = doc.get("selfchecks", {}).get(inv.module, {})
     answered = [q for q in inv.questions if q in answers]
-    drafts = doc.get("drafts", {}).get(inv.module, {})
+    drafts = saved_drafts(doc, inv.module, dict(inv.prompt_moves))
     drafted = [p for p in inv.prompts if drafts.get(p, {}).get("text", "").strip()]
     # One part per row the progress box shows: each scenario on its own, then the self-check and the
     # reflection. (Counting "the scenarios" as one part made "0 of 3 parts done" sit over four rows, one

@@ -53,11 +53,14 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
 
 
 def check_id(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
-    """The scenario id names its file, so links and saves find it."""
+    """The scenario id names its file, so links and saves find it; ``moved_from`` names another module."""
     stem = src.file.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
     if stem != sc.id:
         yield src.error(("id",), "id.filename", f"scenario id '{sc.id}' differs from its file name '{stem}.yaml'; "
                                                 "make them the same so links and saves find it")
+    if sc.moved_from and sc.moved_from == sc.module:
+        yield src.error(("moved_from",), "ref.moved-from",
+                        f"moved_from '{sc.moved_from}' is this scenario's own module; name the module it came from")
 
 
 def check_manifest_refs(src: Source, sc: Scenario, course: Course | None,
@@ -484,6 +487,10 @@ def check_reflection(src: Source, r: Reflection, course: Course | None, folder_m
         if p.id in seen:
             yield src.error(("prompts", i, "id"), "id.duplicate", f"prompt id '{p.id}' is used twice")
         seen.add(p.id)
+        if p.moved_from and p.moved_from == r.module:
+            yield src.error(("prompts", i, "moved_from"), "ref.moved-from",
+                            f"prompt '{p.id}' says moved_from '{p.moved_from}', its own module; name the module "
+                            "it came from")
 
 
 def check_course(src: Source, course: Course) -> Iterator[ContentError]:

@@ -184,6 +184,8 @@ class Scenario:
     file: str = ""
     state: Mapping[str, StateVar] = field(default_factory=lambda: MappingProxyType({}))
     version: int = 1
+    #: The module this scenario moved from (id kept): saved progress under ``<moved_from>/<id>`` follows it.
+    moved_from: str = ""
 
     def speaker_name(self, speaker: str) -> str:
         """The display name of a speaker id (``narrator`` has none)."""
@@ -240,6 +242,8 @@ class Prompt:
     title: str
     text: str
     points: int
+    #: The module this prompt moved from (id kept): a draft saved under that module follows it.
+    moved_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,11 @@ class Reflection:
     @property
     def points(self) -> int:
         return sum(p.points for p in self.prompts)
+
+    @property
+    def moves(self) -> dict[str, str]:
+        """Prompt id -> the module it moved from, for prompts that moved."""
+        return {p.id: p.moved_from for p in self.prompts if p.moved_from}
 
 
 @dataclass(frozen=True)
@@ -426,6 +435,7 @@ def scenario_from_dict(d: dict[str, Any], file: str = "") -> Scenario:
             name: StateVar(name, v["type"], v.get("description", "")) for name, v in (d.get("state") or {}).items()
         }),
         version=int(version) if version.isdigit() else 1,
+        moved_from=d.get("moved_from", ""),
     )
 
 
@@ -450,7 +460,7 @@ def reflection_from_dict(d: dict[str, Any], file: str = "") -> Reflection:
         module=d["module"],
         title=d["title"],
         intro=d.get("intro", ""),
-        prompts=tuple(Prompt(p["id"], p["title"], p["text"], p["points"]) for p in d["prompts"]),
+        prompts=tuple(Prompt(p["id"], p["title"], p["text"], p["points"], p.get("moved_from", "")) for p in d["prompts"]),
         file=file,
     )
 
