@@ -300,6 +300,40 @@ def course_status(modules: Iterable[ModuleInventory], doc: Mapping[str, Any]) ->
     return [module_status(inv, doc) for inv in modules]
 
 
+@dataclass(frozen=True)
+class TrackProgress:
+    """How many of a track's modules are done ("done" as the progress box means it: every part of the
+    module done; see :meth:`ModuleStatus.state`)."""
+
+    id: str
+    title: str
+    done: int
+    total: int
+    modules_done: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The track's short name: its title up to a colon ("Core: before your first meeting" -> "Core")."""
+        return self.title.split(":", 1)[0].strip() or self.id
+
+    @property
+    def label(self) -> str:
+        """E.g. "Core: 3 of 5 done"."""
+        return f"{self.name}: {self.done} of {self.total} done"
+
+
+def track_progress(tracks: Iterable[Any], statuses: Iterable[ModuleStatus]) -> list[TrackProgress]:
+    """Per track (objects with ``id``, ``title`` and ``modules``, e.g. the course's tracks; core first if
+    the caller orders them so), how many of its modules the statuses say are done. A module with no
+    status (no folder yet) counts as not done."""
+    by_id = {st.module: st for st in statuses}
+    out = []
+    for t in tracks:
+        done = tuple(m for m in t.modules if m in by_id and by_id[m].state == "done")
+        out.append(TrackProgress(t.id, t.title, len(done), len(t.modules), done))
+    return out
+
+
 def environment() -> dict[str, str]:
     """The variables :func:`resolve_location` reads, from this process."""
     return {k: os.environ[k] for k in (PROGRESS_ENV, DATA_ENV, QUERY_ENV, HUB_USER_ENV, HOME_ENV) if k in os.environ}
@@ -315,6 +349,7 @@ __all__ = [
     "ModuleStatus",
     "ScenarioInfo",
     "ScenarioStatus",
+    "TrackProgress",
     "course_status",
     "environment",
     "is_learner_id",
@@ -323,4 +358,5 @@ __all__ = [
     "module_status",
     "new_learner_id",
     "resolve_location",
+    "track_progress",
 ]

@@ -305,6 +305,41 @@ def measure_course(root: Path, only: Iterable[str] | None = None) -> tuple[Cours
     return timing, []
 
 
+_MEASURED: dict[Path, tuple[tuple[Any, ...], dict[str, float]]] = {}
+
+
+def _signature(root: Path) -> tuple[Any, ...]:
+    """What measured minutes depend on: every manifest, scenario, self-check, reflection and notebook
+    under modules/ (name, size, mtime)."""
+    out = []
+    for pattern in ("course.yaml", "*/module.ipynb", "*/selfcheck.yaml", "*/reflection.yaml", "*/scenarios/*.yaml"):
+        for f in sorted((root / "modules").glob(pattern)):
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            out.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def measured_minutes(root: Path) -> dict[str, float]:
+    """Measured total minutes per module of the course at ``root``, remembered until a file changes
+    (the landing pages show them on every request; measuring plays every scenario). Empty when the
+    course cannot be measured, so a page falls back to the declared minutes."""
+    root = Path(root).resolve()
+    sig = _signature(root)
+    hit = _MEASURED.get(root)
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    try:
+        timing, _ = measure_course(root)
+    except Exception:  # a page must still show; `validate` names the problem
+        timing = None
+    totals = {m: t.total for m, t in timing.modules.items()} if timing else {}
+    _MEASURED[root] = (sig, totals)
+    return totals
+
+
 def about(minutes: float) -> str:
     """A duration as a mentor reads it, to the nearest 5 minutes: "about 3 h 50 min", "about 45 min"."""
     rounded = max(5, int(5 * round(minutes / 5)))
@@ -351,6 +386,7 @@ __all__ = [
     "measure_course",
     "measure_found",
     "measure_module",
+    "measured_minutes",
     "prose_text",
     "prose_words",
     "selfcheck_words",
