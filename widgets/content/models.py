@@ -145,6 +145,9 @@ class Character:
     age: int | None = None
     heritage: str = ""
     context: str = ""
+    #: ``setting:`` where the character lives now: a country by its common English name, and a place.
+    country: str = ""
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -414,7 +417,8 @@ def scenario_from_dict(d: dict[str, Any], file: str = "") -> Scenario:
         competencies=tuple(d["competencies"]),
         characters=MappingProxyType({
             cid: Character(cid, c["name"], c.get("pronouns", ""), c.get("age"), c.get("heritage", ""),
-                           c.get("context", ""))
+                           c.get("context", ""), (c.get("setting") or {}).get("country", ""),
+                           (c.get("setting") or {}).get("place", ""))
             for cid, c in d["characters"].items()
         }),
         start=d["start"],
