@@ -161,6 +161,31 @@ def _quick_yaml(path: Path) -> Any:
         return None
 
 
+_HEAD_KEY = re.compile(r"^(id|title|moved_from):(.*)$")
+
+
+def _scenario_head(path: Path) -> Any:
+    """A scenario's top-level ``id``, ``title`` and ``moved_from``, read from those lines alone: parsing a
+    whole scenario (a thousand lines) for three scalars made the progress box, which lists every module
+    of the course's tracks, slow to appear. Falls back to the whole file for a block scalar or a file
+    whose keys are not plain top-level lines."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    head = [m for m in (_HEAD_KEY.match(line) for line in text.splitlines()) if m]
+    if not any(m.group(1) == "id" for m in head) or any(m.group(2).strip()[:1] in (">", "|", "") for m in head):
+        return _quick_yaml(path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load("\n".join(m.group(0) for m in head), Loader=loader)
+    except yaml.YAMLError:
+        return _quick_yaml(path)
+    return data if isinstance(data, dict) else _quick_yaml(path)
+
+
 def _ids(items: Any) -> tuple[str, ...]:
     if not isinstance(items, list):
         return ()
@@ -199,7 +224,7 @@ def module_inventory(module_dir: Path, title: str = "") -> ModuleInventory:
     order = {name: k for k, name in enumerate(page_order(module_dir))}
     files = sorted((module_dir / "scenarios").glob("*.yaml"), key=lambda f: (order.get(f.name, len(order)), f.name))
     for f in files:
-        data = _quick_yaml(f)
+        data = _scenario_head(f)
         if isinstance(data, dict):
             sid = data.get("id") if isinstance(data.get("id"), str) else f.stem
             moved = data.get("moved_from") if isinstance(data.get("moved_from"), str) else ""

@@ -84,3 +84,18 @@ def test_moved_from_player_and_drafts_resume_and_then_save_under_the_new_key(in_
     saved = json.loads(progress_path.read_text())
     assert saved["drafts"]["01-tiny"]["plan"]["text"] == "My plan, revised."
     assert saved["drafts"][OLD]["plan"]["text"] == "My plan, written before the move."
+
+
+def test_moved_from_inventory_reads_the_scenario_head_as_a_full_parse_would(tmp_path):
+    from widgets.learner import _quick_yaml, _scenario_head
+
+    plain = tmp_path / "a.yaml"
+    plain.write_text(WARNED_SCENARIO.replace("module: 01-tiny\n", f"module: 01-tiny\nmoved_from: {OLD}\n"),
+                     encoding="utf-8")
+    folded = tmp_path / "b.yaml"
+    folded.write_text(WARNED_SCENARIO.replace('title: "Tiny <b>talk</b>"', "title: >-\n  Tiny\n  talk"),
+                      encoding="utf-8")
+    for f in (plain, folded):
+        head, full = _scenario_head(f), _quick_yaml(f)
+        assert (head["id"], head["title"], head.get("moved_from")) == (full["id"], full["title"], full.get("moved_from"))
+    assert _scenario_head(folded)["title"] == "Tiny talk" and _scenario_head(plain)["moved_from"] == OLD
