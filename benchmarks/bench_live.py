@@ -42,7 +42,7 @@ from widgets.live import room  # noqa: E402
 from widgets.live.store import RoomStore, scenario_payload  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
-SCENARIO = REPO / "modules" / "10-capstone" / "scenarios" / "capstone.yaml"
+SCENARIO = REPO / "modules" / "extended-role-play" / "scenarios" / "capstone.yaml"
 PG_BASE = os.environ.get("MENTOR_COURSE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BUDGET_MS = 200.0
 WAIT = 1.0  # the feed's watcher timeout (widgets.live.ui.feed.WAIT)

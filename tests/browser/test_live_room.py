@@ -190,7 +190,7 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
         press(fac, "Start the role-play")
         wait_phase(ben, "node")
         ben.page.get_by_text("Read these lines aloud").wait_for(timeout=WAIT)
-        assert "Lin" in ben.page.locator(".mc-live-scene").inner_text()
+        assert "Aroha" in ben.page.locator(".mc-live-scene").inner_text()
 
         steps = 0
         while phase(fac) != "debrief":

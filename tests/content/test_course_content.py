@@ -87,7 +87,8 @@ def _is_acyclic(sc: Scenario) -> bool:
 def test_course_scenario_meets_the_branching_standard(sc: Scenario):
     best = engine.strongest_path(sc)
     points = engine.decision_points(sc, best)
-    needed = 8 if sc.module == CAPSTONE else 4
+    # The core capstone is short (issue 15: 5-7 decisions) but still asks for more than one module's skills.
+    needed = 6 if sc.module == CAPSTONE else 4
     assert len(points) >= needed, f"{sc.file}: strongest path has {len(points)} decision points, needs {needed}"
     for node in sc.decision_nodes:
         assert len(node.choices) >= 3, f"{sc.file}: node '{node.id}' offers {len(node.choices)} options, needs 3"
