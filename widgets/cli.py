@@ -128,6 +128,50 @@ def playtest(paths: tuple[Path, ...], fmt: str) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+@main.command()
+@click.argument("modules", nargs=-1)
+@click.option("--course-dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="The course checkout to measure (the folder holding modules/course.yaml); default: the one "
+                   "this command is run in (or $MENTOR_COURSE_ROOT).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def minutes(modules: tuple[str, ...], course_dir: Path | None, fmt: str) -> None:
+    """Measured minutes per module (default: every module) and per track.
+
+    Prose words / reading_wpm; each scenario's expected words on a play-through with uniformly random
+    choices / reading_wpm + 15 s per decision point reached; self-check words / reading_wpm + 20 s per
+    item; 10 min per reflection prompt. The declared `minutes:` of course.yaml is shown beside it
+    (marked `!` when more than 15%, or 5 minutes, away). Files with problems are still measured when
+    they can be read; run `validate` for the problems.
+    """
+    from widgets.content.loader import find_root
+    from widgets.content.timing import about, format_table, measure_course
+
+    root = course_dir.resolve() if course_dir else find_root()
+    if root is None:
+        raise click.ClickException("no modules/course.yaml found here or in any parent folder; pass --course-dir")
+    timing, problems = measure_course(root, modules or None)
+    if timing is None:
+        for line in problems:
+            click.echo(line, err=True)
+        raise click.ClickException("cannot measure this course")
+    if fmt == "json":
+        click.echo(json.dumps({
+            "reading_wpm": timing.wpm,
+            "modules": [{"module": t.module, "prose": round(t.prose, 2), "scenarios": round(t.scenario, 2),
+                         "selfcheck": round(t.selfcheck, 2), "reflection": round(t.reflection, 2),
+                         "total": round(t.total, 2), "declared": t.declared, "declared_ok": t.declared_ok,
+                         "prose_words": t.prose_words, "selfcheck_items": t.items, "prompts": t.prompts,
+                         "scenario_detail": [{"id": s.id, "words": round(s.words, 1),
+                                              "decisions": round(s.decisions, 2), "capped": s.capped}
+                                             for s in t.scenarios],
+                         "notes": list(t.notes)} for t in timing.modules.values()],
+            "tracks": [{"id": tr.id, "total": round(tr.total, 2), "about": about(tr.total),
+                        "max_minutes": tr.max_minutes, "over_budget": tr.over_budget, "modules": list(tr.modules)}
+                       for tr in timing.tracks]}, indent=2))
+        return
+    click.echo(format_table(timing))
+
+
 def _scenario_or_exit(path: Path):
     from widgets.content.errors import ContentInvalid
     from widgets.content.loader import find_root, load_course, load_scenario

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from widgets.progress import saved_drafts, saved_scenario
+
 PROGRESS_ENV = "MENTOR_COURSE_PROGRESS"
 DATA_ENV = "MENTOR_COURSE_DATA"
 QUERY_ENV = "QUERY_STRING"
@@ -131,6 +133,8 @@ class ScenarioInfo:
     id: str
     title: str
     file: str
+    #: The module the scenario moved from (its saved progress may still be under that key).
+    moved_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class ModuleInventory:
     scenarios: tuple[ScenarioInfo, ...] = ()
     questions: tuple[str, ...] = ()
     prompts: tuple[str, ...] = ()
+    #: Prompt id -> the module it moved from, for reflection prompts that moved here.
+    prompt_moves: tuple[tuple[str, str], ...] = ()
 
 
 def _quick_yaml(path: Path) -> Any:
@@ -153,6 +159,31 @@ def _quick_yaml(path: Path) -> Any:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
+
+
+_HEAD_KEY = re.compile(r"^(id|title|moved_from):(.*)$")
+
+
+def _scenario_head(path: Path) -> Any:
+    """A scenario's top-level ``id``, ``title`` and ``moved_from``, read from those lines alone: parsing a
+    whole scenario (a thousand lines) for three scalars made the progress box, which lists every module
+    of the course's tracks, slow to appear. Falls back to the whole file for a block scalar or a file
+    whose keys are not plain top-level lines."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    head = [m for m in (_HEAD_KEY.match(line) for line in text.splitlines()) if m]
+    if not any(m.group(1) == "id" for m in head) or any(m.group(2).strip()[:1] in (">", "|", "") for m in head):
+        return _quick_yaml(path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load("\n".join(m.group(0) for m in head), Loader=loader)
+    except yaml.YAMLError:
+        return _quick_yaml(path)
+    return data if isinstance(data, dict) else _quick_yaml(path)
 
 
 def _ids(items: Any) -> tuple[str, ...]:
@@ -193,10 +224,11 @@ def module_inventory(module_dir: Path, title: str = "") -> ModuleInventory:
     order = {name: k for k, name in enumerate(page_order(module_dir))}
     files = sorted((module_dir / "scenarios").glob("*.yaml"), key=lambda f: (order.get(f.name, len(order)), f.name))
     for f in files:
-        data = _quick_yaml(f)
+        data = _scenario_head(f)
         if isinstance(data, dict):
             sid = data.get("id") if isinstance(data.get("id"), str) else f.stem
-            scenarios.append(ScenarioInfo(sid, str(data.get("title") or sid), f"scenarios/{f.name}"))
+            moved = data.get("moved_from") if isinstance(data.get("moved_from"), str) else ""
+            scenarios.append(ScenarioInfo(sid, str(data.get("title") or sid), f"scenarios/{f.name}", moved))
     sc_data = _quick_yaml(module_dir / "selfcheck.yaml") if (module_dir / "selfcheck.yaml").is_file() else None
     rf_data = _quick_yaml(module_dir / "reflection.yaml") if (module_dir / "reflection.yaml").is_file() else None
     return ModuleInventory(
@@ -205,7 +237,15 @@ def module_inventory(module_dir: Path, title: str = "") -> ModuleInventory:
         scenarios=tuple(scenarios),
         questions=_ids(sc_data.get("questions")) if isinstance(sc_data, dict) else (),
         prompts=_ids(rf_data.get("prompts")) if isinstance(rf_data, dict) else (),
+        prompt_moves=_moves(rf_data.get("prompts")) if isinstance(rf_data, dict) else (),
     )
+
+
+def _moves(items: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple((i["id"], i["moved_from"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)
+                 and isinstance(i.get("moved_from"), str) and i["moved_from"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -252,7 +292,7 @@ def module_status(inv: ModuleInventory, doc: Mapping[str, Any]) -> ModuleStatus:
     """Compare a module's inventory with a progress document."""
     scenarios = []
     for info in inv.scenarios:
-        entry = doc.get("scenarios", {}).get(f"{inv.module}/{info.id}", {})
+        entry = saved_scenario(doc, inv.module, info.id, info.moved_from)
         endings = tuple(dict.fromkeys(r["ending"] for r in entry.get("runs", ())))
         if endings:
             state = "finished"
@@ -263,7 +303,7 @@ def module_status(inv: ModuleInventory, doc: Mapping[str, Any]) -> ModuleStatus:
         scenarios.append(ScenarioStatus(info.id, info.title, state, endings))
     answers = doc.get("selfchecks", {}).get(inv.module, {})
     answered = [q for q in inv.questions if q in answers]
-    drafts = doc.get("drafts", {}).get(inv.module, {})
+    drafts = saved_drafts(doc, inv.module, dict(inv.prompt_moves))
     drafted = [p for p in inv.prompts if drafts.get(p, {}).get("text", "").strip()]
     # One part per row the progress box shows: each scenario on its own, then the self-check and the
     # reflection. (Counting "the scenarios" as one part made "0 of 3 parts done" sit over four rows, one
@@ -285,6 +325,40 @@ def course_status(modules: Iterable[ModuleInventory], doc: Mapping[str, Any]) ->
     return [module_status(inv, doc) for inv in modules]
 
 
+@dataclass(frozen=True)
+class TrackProgress:
+    """How many of a track's modules are done ("done" as the progress box means it: every part of the
+    module done; see :meth:`ModuleStatus.state`)."""
+
+    id: str
+    title: str
+    done: int
+    total: int
+    modules_done: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The track's short name: its title up to a colon ("Core: before your first meeting" -> "Core")."""
+        return self.title.split(":", 1)[0].strip() or self.id
+
+    @property
+    def label(self) -> str:
+        """E.g. "Core: 3 of 5 done"."""
+        return f"{self.name}: {self.done} of {self.total} done"
+
+
+def track_progress(tracks: Iterable[Any], statuses: Iterable[ModuleStatus]) -> list[TrackProgress]:
+    """Per track (objects with ``id``, ``title`` and ``modules``, e.g. the course's tracks; core first if
+    the caller orders them so), how many of its modules the statuses say are done. A module with no
+    status (no folder yet) counts as not done."""
+    by_id = {st.module: st for st in statuses}
+    out = []
+    for t in tracks:
+        done = tuple(m for m in t.modules if m in by_id and by_id[m].state == "done")
+        out.append(TrackProgress(t.id, t.title, len(done), len(t.modules), done))
+    return out
+
+
 def environment() -> dict[str, str]:
     """The variables :func:`resolve_location` reads, from this process."""
     return {k: os.environ[k] for k in (PROGRESS_ENV, DATA_ENV, QUERY_ENV, HUB_USER_ENV, HOME_ENV) if k in os.environ}
@@ -300,6 +374,7 @@ __all__ = [
     "ModuleStatus",
     "ScenarioInfo",
     "ScenarioStatus",
+    "TrackProgress",
     "course_status",
     "environment",
     "is_learner_id",
@@ -308,4 +383,5 @@ __all__ = [
     "module_status",
     "new_learner_id",
     "resolve_location",
+    "track_progress",
 ]

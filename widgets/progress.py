@@ -85,6 +85,38 @@ def scenario_key(module: str, scenario_id: str) -> str:
     return f"{module}/{scenario_id}"
 
 
+def _scenario_used(entry: Mapping[str, Any]) -> bool:
+    return bool(entry.get("history") or entry.get("runs") or entry.get("acknowledged"))
+
+
+def saved_scenario(doc: Mapping[str, Any], module: str, scenario_id: str, moved_from: str = "") -> dict[str, Any]:
+    """What the learner saved for a scenario: its entry under ``<module>/<id>``, or, while that is
+    empty, the entry under ``<moved_from>/<id>``, so a path saved before the scenario moved to another
+    module (issue 15: nothing a mentor saved may be lost) is where they left it. New events are saved
+    under the new key; the old entry is never changed."""
+    entries = doc.get("scenarios") or {}
+    entry = entries.get(scenario_key(module, scenario_id)) or {}
+    if moved_from and not _scenario_used(entry):
+        old = entries.get(scenario_key(moved_from, scenario_id)) or {}
+        if _scenario_used(old):
+            return old
+    return entry
+
+
+def saved_drafts(doc: Mapping[str, Any], module: str, moves: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The module's drafts by prompt id; for a prompt that moved here (``moves``: prompt id -> old module),
+    the draft saved under the old module while the new one has no text."""
+    all_drafts = doc.get("drafts") or {}
+    drafts = dict(all_drafts.get(module) or {})
+    for pid, old_module in (moves or {}).items():
+        if str(drafts.get(pid, {}).get("text", "")).strip():
+            continue
+        old = (all_drafts.get(old_module) or {}).get(pid)
+        if isinstance(old, dict) and str(old.get("text", "")).strip():
+            drafts[pid] = old
+    return drafts
+
+
 # --------------------------------------------------------------------------------------------------
 # Checking a document
 # --------------------------------------------------------------------------------------------------
@@ -605,5 +637,7 @@ __all__ = [
     "parse",
     "problems",
     "register_section",
+    "saved_drafts",
+    "saved_scenario",
     "scenario_key",
 ]

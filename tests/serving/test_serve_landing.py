@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -137,3 +138,51 @@ def test_landing_links_the_before_and_after_self_assessment_pages_around_the_mod
 def test_landing_leaves_out_self_assessment_pages_that_do_not_exist(tmp_path: Path):
     html = landing_html(course(M1), discover(course(M1), tmp_path))
     assert "before-you-begin" not in html and "your-growth" not in html
+
+
+# --- tracks (issue 15): the core track first with its measured total, then the electives
+
+def tracked(*modules: ModuleInfo) -> Course:
+    from widgets.content.models import Track
+
+    return Course(id="c", title="Course", competencies=(), modules=modules, tracks=(
+        Track("electives", "Electives: during the match", ("02-second",), "Deeper <modules>."),
+        Track("core", "Core: before your <first> meeting", ("03-third", "01-first"), "Read first.", 240),
+    ))
+
+
+def test_landing_tracks_show_core_first_with_its_measured_total():
+    html = landing_html(tracked(M1, M2, M3), Availability(frozenset({"01-first", "02-second", "03-third"}), ()),
+                        minutes={"01-first": 100.0, "03-third": 130.4, "02-second": 44.0})
+    h2 = re.findall(r"<h2[^>]*>(.*?)</h2>", html)
+    assert [re.sub(r"<[^>]+>", "", t) for t in h2[:2]] == [
+        "Core: before your &lt;first&gt; meeting · about 3 h 50 min", "Electives: during the match · about 45 min"]
+    page = parse(html)
+    # Core's modules in the track's order, numbered on into the electives.
+    assert [t.split(". ", 1)[1] for t in page.h3] == ["Third", "First <script>alert(1)</script>", "Second"]
+    assert page.h3[0].startswith("Module 1.") and page.h3[2].startswith("Module 3.")
+    assert "About 130 minutes" in html and "About 44 minutes" in html  # measured, not declared (60, 45)
+    assert "Deeper &lt;modules&gt;." in html and "<first>" not in html
+
+
+def test_landing_tracks_fall_back_to_declared_minutes_when_not_measured():
+    html = landing_html(tracked(M1, M2, M3), Availability(frozenset(), ()))
+    assert "Core: before your &lt;first&gt; meeting <span class=\"track-total\">· about 1 h 30 min</span>" in html
+    assert "estimated at 200 words a minute" in html
+
+
+def test_landing_measured_minutes_of_the_real_course_are_cached_until_a_file_changes(tmp_path):
+    import shutil
+
+    from tests.conftest import REPO
+    from widgets.content import timing
+
+    root = tmp_path / "course"
+    shutil.copytree(REPO / "modules", root / "modules")
+    first = timing.measured_minutes(root)
+    assert set(first) >= {"01-foundations", "10-capstone"} and all(v > 10 for v in first.values())
+    assert timing.measured_minutes(root) is first
+    reflection = root / "modules" / "10-capstone" / "reflection.yaml"
+    reflection.write_text(reflection.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = timing.measured_minutes(root)
+    assert again is not first and again == first

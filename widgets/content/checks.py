@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Iterator
 from difflib import get_close_matches
+from typing import TYPE_CHECKING
 
 from widgets import engine
 from widgets.content.conditions import BOOL, BUILTINS, INT, analyse, constant_value
 from widgets.content.errors import ContentError
 from widgets.content.models import NARRATOR, Course, Reflection, Scenario, SelfCheck
 from widgets.content.source import Source
+
+if TYPE_CHECKING:
+    from widgets.content.timing import CourseTiming
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
@@ -43,17 +47,20 @@ def check_scenario(src: Source, sc: Scenario, course: Course | None, folder_modu
         yield from check_tests(src, sc)
     if sc.version >= 2 and not any(code.startswith(("graph.", "node.", "cond.", "state.", "ref.repair"))
                                    for code in codes):
-        from widgets.content.playtest import playtest
+        from widgets.content.playtest import playtest_once
 
-        yield from playtest(sc, src).errors
+        yield from playtest_once(sc, src).errors
 
 
 def check_id(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
-    """The scenario id names its file, so links and saves find it."""
+    """The scenario id names its file, so links and saves find it; ``moved_from`` names another module."""
     stem = src.file.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
     if stem != sc.id:
         yield src.error(("id",), "id.filename", f"scenario id '{sc.id}' differs from its file name '{stem}.yaml'; "
                                                 "make them the same so links and saves find it")
+    if sc.moved_from and sc.moved_from == sc.module:
+        yield src.error(("moved_from",), "ref.moved-from",
+                        f"moved_from '{sc.moved_from}' is this scenario's own module; name the module it came from")
 
 
 def check_manifest_refs(src: Source, sc: Scenario, course: Course | None,
@@ -480,17 +487,68 @@ def check_reflection(src: Source, r: Reflection, course: Course | None, folder_m
         if p.id in seen:
             yield src.error(("prompts", i, "id"), "id.duplicate", f"prompt id '{p.id}' is used twice")
         seen.add(p.id)
+        if p.moved_from and p.moved_from == r.module:
+            yield src.error(("prompts", i, "moved_from"), "ref.moved-from",
+                            f"prompt '{p.id}' says moved_from '{p.moved_from}', its own module; name the module "
+                            "it came from")
 
 
 def check_course(src: Source, course: Course) -> Iterator[ContentError]:
-    """Unique competency and module ids in the manifest."""
-    for field, items in (("competencies", course.competencies), ("modules", course.modules)):
+    """Unique competency, module and track ids in the manifest, and tracks that cover every module once."""
+    for field, items in (("competencies", course.competencies), ("modules", course.modules), ("tracks", course.tracks)):
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
-                yield src.error((field, i, "id"), "id.duplicate", f"{field[:-1] if field == 'modules' else 'competency'} "
-                                                                    f"id '{item.id}' is declared twice")
+                what = {"modules": "module", "tracks": "track"}.get(field, "competency")
+                yield src.error((field, i, "id"), "id.duplicate", f"{what} id '{item.id}' is declared twice")
             seen.add(item.id)
+    yield from check_tracks(src, course)
+
+
+def check_tracks(src: Source, course: Course) -> Iterator[ContentError]:
+    """With a ``tracks:`` block, every module of ``modules:`` is in exactly one track, and a track names
+    only modules the course has (a course without tracks is not checked: small test courses)."""
+    if not course.tracks:
+        return
+    known = [m.id for m in course.modules]
+    first: dict[str, str] = {}
+    for i, track in enumerate(course.tracks):
+        for j, module in enumerate(track.modules):
+            if module not in known:
+                yield src.error(("tracks", i, "modules", j), "track.unknown-module",
+                                f"track '{track.id}' lists module '{module}', which is not in modules:"
+                                + _did_you_mean(module, known))
+            elif module in first and first[module] != track.id:
+                yield src.error(("tracks", i, "modules", j), "track.two-tracks",
+                                f"module '{module}' is in track '{first[module]}' and in track '{track.id}'; "
+                                "a module belongs to exactly one track")
+            first.setdefault(module, track.id)
+    for i, module in enumerate(course.modules):
+        if module.id not in first:
+            yield src.error(("modules", i, "id"), "track.no-track",
+                            f"module '{module.id}' is in no track; add it to one of "
+                            f"{', '.join(t.id for t in course.tracks)} under tracks:")
+
+
+def check_timing(src: Source, course: Course, timing: CourseTiming) -> Iterator[ContentError]:
+    """Each declared ``minutes:`` within 15% (or 5 minutes) of the measured figure, and each track with
+    a ``max_minutes`` at or under it (measured; see :mod:`widgets.content.timing`)."""
+    for i, module in enumerate(course.modules):
+        t = timing.modules.get(module.id)
+        if t is None or t.declared_ok:
+            continue
+        yield src.error(("modules", i, "minutes"), "time.declared",
+                        f"module '{module.id}' declares {module.minutes} minutes but measures {t.total:.0f} "
+                        f"(prose {t.prose:.0f}, scenarios {t.scenario:.0f}, self-check {t.selfcheck:.0f}, "
+                        f"reflection {t.reflection:.0f} at {t.wpm} words a minute); declare "
+                        f"{round(t.total)} (within {t.tolerance:.0f} minutes); see `mentor-course minutes`")
+    for i, track in enumerate(course.tracks):
+        tt = timing.track(track.id)
+        if tt is not None and tt.over_budget:
+            yield src.error(("tracks", i, "max_minutes"), "time.over-budget",
+                            f"track '{track.id}' measures {tt.total:.0f} minutes, over its max_minutes "
+                            f"{track.max_minutes}: " + ", ".join(
+                                f"{m} {timing.modules[m].total:.0f}" for m in track.modules if m in timing.modules))
 
 
 def _check_module_ref(src: Source, module: str, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from widgets.content import checks, lint
 from widgets.content.errors import ContentError, ContentInvalid
@@ -28,6 +28,9 @@ from widgets.content.models import (
 from widgets.content.schema import KINDS, schema_errors
 from widgets.content.source import Source, read_source
 from widgets.registry import Registry
+
+if TYPE_CHECKING:
+    from widgets.content.timing import CourseTiming
 
 COURSE_FILE = "course.yaml"
 ROOT_ENV = "MENTOR_COURSE_ROOT"
@@ -186,6 +189,9 @@ class CourseContent:
     #: Scenarios sound enough to play (valid, or with problems only on some paths), for playtest.
     playable: list[Scenario] = field(default_factory=list)
     files: int = 0
+    #: Measured minutes per module and track (:mod:`widgets.content.timing`), when the whole course
+    #: was checked and had no errors.
+    timing: CourseTiming | None = None
 
     @property
     def ok(self) -> bool:
@@ -340,6 +346,11 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
             if not (root / "modules" / mod.id).is_dir():
                 out.errors.append(manifest_src.error(("modules", i, "id"), "course.module-missing",
                                                      f"module '{mod.id}' has no folder modules/{mod.id}/"))
+        if complete:  # measured minutes only from sound files: a broken one would measure short
+            from widgets.content.timing import measure_found
+
+            out.timing = measure_found(out.course, root, out.scenarios, out.selfchecks, out.reflections)
+            out.errors += checks.check_timing(manifest_src, out.course, out.timing)
     for course_check in COURSE_CHECKS.values():
         out.errors += course_check(files, root, out)
     out.errors.sort()

@@ -145,6 +145,9 @@ class Character:
     age: int | None = None
     heritage: str = ""
     context: str = ""
+    #: ``setting:`` where the character lives now: a country by its common English name, and a place.
+    country: str = ""
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,8 @@ class Scenario:
     file: str = ""
     state: Mapping[str, StateVar] = field(default_factory=lambda: MappingProxyType({}))
     version: int = 1
+    #: The module this scenario moved from (id kept): saved progress under ``<moved_from>/<id>`` follows it.
+    moved_from: str = ""
 
     def speaker_name(self, speaker: str) -> str:
         """The display name of a speaker id (``narrator`` has none)."""
@@ -240,6 +245,8 @@ class Prompt:
     title: str
     text: str
     points: int
+    #: The module this prompt moved from (id kept): a draft saved under that module follows it.
+    moved_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,6 +260,11 @@ class Reflection:
     @property
     def points(self) -> int:
         return sum(p.points for p in self.prompts)
+
+    @property
+    def moves(self) -> dict[str, str]:
+        """Prompt id -> the module it moved from, for prompts that moved."""
+        return {p.id: p.moved_from for p in self.prompts if p.moved_from}
 
 
 @dataclass(frozen=True)
@@ -271,6 +283,25 @@ class ModuleInfo:
 
 
 @dataclass(frozen=True)
+class Track:
+    """A route through the course: ``core`` before the first meeting, ``electives`` during the match.
+
+    ``max_minutes`` caps the track's measured total (:mod:`widgets.content.timing`)."""
+
+    id: str
+    title: str
+    modules: tuple[str, ...]
+    summary: str = ""
+    max_minutes: int | None = None
+
+
+#: The track a mentor completes before their first meeting; shown first everywhere.
+CORE_TRACK = "core"
+#: Words a minute used for every measured minute when course.yaml states no ``reading_wpm``.
+DEFAULT_READING_WPM = 200
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -280,6 +311,9 @@ class Course:
     file: str = ""
     #: ``region:`` in course.yaml: the resource pack shown when neither the mentor nor the server chose one.
     region: str = ""
+    tracks: tuple[Track, ...] = ()
+    #: The stated reading rate behind every measured minute.
+    reading_wpm: int = DEFAULT_READING_WPM
 
     @property
     def competency_ids(self) -> tuple[str, ...]:
@@ -290,6 +324,22 @@ class Course:
 
     def competency(self, competency_id: str) -> Competency | None:
         return next((c for c in self.competencies if c.id == competency_id), None)
+
+    def track(self, track_id: str) -> Track | None:
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+    def track_of(self, module_id: str) -> Track | None:
+        """The (first) track listing ``module_id``; None when no track does."""
+        return next((t for t in self.tracks if module_id in t.modules), None)
+
+    @property
+    def core(self) -> Track | None:
+        """The ``core`` track, if the course declares one."""
+        return self.track(CORE_TRACK)
+
+    def ordered_tracks(self) -> tuple[Track, ...]:
+        """Core first, then the others in the order course.yaml lists them."""
+        return tuple(sorted(self.tracks, key=lambda t: t.id != CORE_TRACK))
 
 
 def _cond(item: Any) -> str | None:
@@ -367,7 +417,8 @@ def scenario_from_dict(d: dict[str, Any], file: str = "") -> Scenario:
         competencies=tuple(d["competencies"]),
         characters=MappingProxyType({
             cid: Character(cid, c["name"], c.get("pronouns", ""), c.get("age"), c.get("heritage", ""),
-                           c.get("context", ""))
+                           c.get("context", ""), (c.get("setting") or {}).get("country", ""),
+                           (c.get("setting") or {}).get("place", ""))
             for cid, c in d["characters"].items()
         }),
         start=d["start"],
@@ -388,6 +439,7 @@ def scenario_from_dict(d: dict[str, Any], file: str = "") -> Scenario:
             name: StateVar(name, v["type"], v.get("description", "")) for name, v in (d.get("state") or {}).items()
         }),
         version=int(version) if version.isdigit() else 1,
+        moved_from=d.get("moved_from", ""),
     )
 
 
@@ -412,7 +464,7 @@ def reflection_from_dict(d: dict[str, Any], file: str = "") -> Reflection:
         module=d["module"],
         title=d["title"],
         intro=d.get("intro", ""),
-        prompts=tuple(Prompt(p["id"], p["title"], p["text"], p["points"]) for p in d["prompts"]),
+        prompts=tuple(Prompt(p["id"], p["title"], p["text"], p["points"], p.get("moved_from", "")) for p in d["prompts"]),
         file=file,
     )
 
@@ -427,4 +479,7 @@ def course_from_dict(d: dict[str, Any], file: str = "") -> Course:
         modules=tuple(ModuleInfo(m["id"], m["title"], m["minutes"], tuple(m["objectives"])) for m in d["modules"]),
         file=file,
         region=d.get("region", ""),
+        tracks=tuple(Track(t["id"], t["title"], tuple(t["modules"]), t.get("summary", ""), t.get("max_minutes"))
+                     for t in d.get("tracks") or ()),
+        reading_wpm=int(d.get("reading_wpm", DEFAULT_READING_WPM)),
     )

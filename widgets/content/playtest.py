@@ -21,23 +21,42 @@ What it reports (``mentor-scenario/2`` files; a ``/1`` file is only counted):
 - ``play.too-many-paths``: the exploration was capped.
 
 Each message names the choice ids of a path that shows the problem.
+
+The same walk also measures reading time (:mod:`widgets.content.timing`): every state carries the
+probability of reaching it when the mentor picks uniformly at random among the offered choices, so
+the words read on one play-through (lines, the offered choices' texts, feedback, replies, the
+ending) and the decision points reached are summed as expectations, exactly, in the one pass.
 """
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from widgets import engine
 from widgets.content.conditions import ConditionError, compile_condition, holds, names
 from widgets.content.errors import ContentError
-from widgets.content.models import Scenario, Site
+from widgets.content.models import Ending, Scenario, Site
 from widgets.content.source import Source
 
 #: At most this many distinct (node, path state) pairs are explored per scenario.
 MAX_STATES = 20_000
 
 Key = tuple[str, engine.Vars]
+
+#: A word, as reading-time counts it: letters or digits, with inner apostrophes or hyphens ("don't",
+#: "well-being" are one word each). Markup, URLs and HTML tags are stripped first by the callers that
+#: read Markdown (:func:`widgets.content.timing.words`).
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+@lru_cache(maxsize=65_536)
+def word_count(text: str) -> int:
+    """Words in ``text``; memoised because a scenario's lines are counted once per path state."""
+    return len(WORD.findall(text))
 
 
 @dataclass
@@ -46,6 +65,8 @@ class _Tally:
 
     count: int = 0
     example: tuple[str, ...] | None = None
+    #: The chance of this state when every offered choice is equally likely (reading-time expectation).
+    prob: float = 0.0
 
     def add(self, n: int, path: tuple[str, ...]) -> None:
         self.count += n
@@ -66,6 +87,10 @@ class Report:
     harmful_growth: int = 0
     capped: bool = False
     errors: list[ContentError] = field(default_factory=list)
+    #: Expected words read and decision points reached on one play-through with uniformly random
+    #: choices (see the module docstring); exact unless ``capped``.
+    expected_words: float = 0.0
+    expected_decisions: float = 0.0
 
 
 def _names(text: str) -> set[str]:
@@ -105,13 +130,16 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     broken: list[str] = []
     repaired: set[tuple[str, str]] = set()
 
-    def arrive(target: str, vars_: engine.Vars) -> str:
+    def arrive(target: str, vars_: engine.Vars, env: dict[str, bool | int] | None = None) -> tuple[str, int]:
+        """The node play rests on after ``target``'s automatic steps, and the words of the lines shown
+        (``env``: ``vars_.env()`` when the caller has it already)."""
         nodes = engine.settle(sc, target, vars_, hook)
-        env = vars_.env()
+        env = vars_.env() if env is None else env
+        read = 0
         for nid in nodes:
             visited.add(nid)
-            engine.shown_lines(sc.nodes[nid].lines, env, hook)
-        return nodes[-1]
+            read += sum(word_count(ln.text) for ln in engine.shown_lines(sc.nodes[nid].lines, env, hook))
+        return nodes[-1], read
 
     # Memoise on what conditions can tell apart: a built-in count no condition reads is dropped
     # from the key (layers keep paths of different lengths apart, so counting stays exact).
@@ -122,19 +150,27 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     unread = {name for name in start_values if name not in read}
 
     def project(v: engine.Vars) -> engine.Vars:
-        if unread:
-            v = replace(v, values=tuple((n, start_values[n] if n in unread else x) for n, x in v.values))
-        return replace(v, **drop) if drop else v
+        if not (unread or drop):
+            return v
+        # One constructor call rather than dataclasses.replace (a hot path: once per transition).
+        values = tuple((n, start_values[n] if n in unread else x) for n, x in v.values) if unread else v.values
+        return engine.Vars(values, 0 if "best" in drop else v.best, 0 if "mixed" in drop else v.mixed,
+                           0 if "harmful" in drop else v.harmful, v.unrepaired)
 
     v0 = engine.initial_vars(sc)
     try:
-        first = arrive(sc.start, v0)
+        first, read = arrive(sc.start, v0)
+        report.expected_words += read
     except engine.InvalidChoice as exc:
         broken.append(str(exc))
         first = ""
     layer: dict[Key, _Tally] = {}
     if first:
-        layer[(first, v0)] = _Tally(1, ())
+        layer[(first, v0)] = _Tally(1, (), 1.0)
+    # An ending's text and claims depend only on the values of the names its conditions read, and the
+    # same values recur in many states and layers; evaluate each (ending, values) once.
+    ending_reads: dict[str, tuple[str, ...]] = {}
+    ending_seen: dict[tuple[str, tuple[bool | int | None, ...]], tuple[int, bool, tuple[bool | None, ...]]] = {}
     depth_cap = sum(1 for n in sc.nodes.values() if n.choices) + 1
     depth = 0
     while layer:
@@ -153,15 +189,19 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
             if node.ending is not None:
                 report.paths += tally.count
                 reached[nid].add(tally.count, path)
-                try:
-                    if not engine.ending_text(node.ending, env, hook):
-                        no_text[nid].add(tally.count, path)
-                except engine.InvalidChoice as exc:
-                    broken.append(str(exc))
-                for claim in node.ending.claims:
-                    try:
-                        ok = holds(claim.text, env)
-                    except Exception:  # a claim that does not check is reported by the validator
+                if nid not in ending_reads:
+                    ending_reads[nid] = tuple(sorted(
+                        {n for p in node.ending.parts if p.cond for n in _names(p.cond)}
+                        | {n for c in node.ending.claims for n in _names(c.text)}))
+                key0 = (nid, tuple(env.get(n) for n in ending_reads[nid]))
+                if key0 not in ending_seen:
+                    ending_seen[key0] = _ending_once(node.ending, env, hook, broken)
+                read, has_text, verdicts = ending_seen[key0]
+                report.expected_words += tally.prob * read
+                if not has_text:
+                    no_text[nid].add(tally.count, path)
+                for claim, ok in zip(node.ending.claims, verdicts, strict=True):
+                    if ok is None:  # a claim that does not check is reported by the validator
                         continue
                     if ok:
                         claim_true[claim.site] += tally.count
@@ -180,6 +220,10 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
             if not choices:
                 no_choice[nid].add(tally.count, path)
                 continue
+            # The mentor reads every offered choice, then one (equally likely) is taken.
+            report.expected_decisions += tally.prob
+            report.expected_words += tally.prob * sum(word_count(c.text) for c in choices)
+            share = tally.prob / len(choices)
             for c in choices:
                 taken.add(c.id)
                 for rid in c.repairs:
@@ -187,20 +231,23 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                         repaired.add((c.id, rid))
                 after = project(engine.apply_choice(vars_, c))
                 after_env = after.env()
-                engine.shown_lines(c.reply, after_env, hook)
+                read = word_count(c.feedback)
+                read += sum(word_count(ln.text) for ln in engine.shown_lines(c.reply, after_env, hook))
                 try:
                     target = engine.route(c.routes, after_env, hook)
                     if target is None:
                         raise engine.InvalidChoice(f"choice '{c.id}' has no branch that applies")
-                    rest = arrive(target, after)
+                    rest, more = arrive(target, after, after_env)
                 except engine.InvalidChoice as exc:
                     broken.append(f"{exc} (after {_shown((*path, c.id))})")
                     continue
+                report.expected_words += share * (read + more)
                 key = (rest, after)
                 if key in nxt:
                     nxt[key].count += tally.count
+                    nxt[key].prob += share
                 else:
-                    nxt[key] = _Tally(tally.count, (*path, c.id))
+                    nxt[key] = _Tally(tally.count, (*path, c.id), share)
         layer = nxt
         depth += 1
     report.endings = {nid: t.count for nid, t in reached.items()}
@@ -209,6 +256,43 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                                 growth_unrepaired, claim_false, claim_true, looping, broken, met_sites, true_sites)
         if not (report.capped or looping.count):
             report.errors += _idle_repairs(sc, src, taken, repaired)
+    return report
+
+
+def _ending_once(end: Ending, env: dict[str, bool | int], hook: engine.Hook,
+                 broken: list[str]) -> tuple[int, bool, tuple[bool | None, ...]]:
+    """An ending in one state: words read (title and shown text), whether any text shows, and each
+    claim's verdict (None when it cannot be evaluated)."""
+    try:
+        text = engine.ending_text(end, env, hook)
+    except engine.InvalidChoice as exc:
+        broken.append(str(exc))  # reported as play.no-choice, not as an ending without text
+        return word_count(end.title), True, tuple(None for _ in end.claims)
+    verdicts: list[bool | None] = []
+    for claim in end.claims:
+        try:
+            verdicts.append(bool(holds(claim.text, env)))
+        except Exception:
+            verdicts.append(None)
+    return word_count(end.title) + word_count(text), bool(text), tuple(verdicts)
+
+
+#: The last report per scenario object (weakly held), so ``validate`` and the reading-time check share
+#: one walk of each scenario rather than playing every path twice.
+_REPORTS: dict[int, tuple[weakref.ref[Scenario], int, bool, Report]] = {}
+
+
+def playtest_once(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_STATES) -> Report:
+    """:func:`playtest`, remembered for this scenario object (a report with errors is kept only when
+    ``src`` was given, so a later call with a source still gets them)."""
+    hit = _REPORTS.get(id(sc))
+    if hit is not None and hit[0]() is sc and hit[1] == max_states and (hit[2] or src is None):
+        return hit[3]
+    report = playtest(sc, src, max_states=max_states)
+    if len(_REPORTS) > 512:
+        for key in [k for k, v in _REPORTS.items() if v[0]() is None] or list(_REPORTS)[:256]:
+            _REPORTS.pop(key, None)
+    _REPORTS[id(sc)] = (weakref.ref(sc), max_states, src is not None, report)
     return report
 
 

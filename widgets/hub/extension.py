@@ -13,12 +13,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+import tornado.ioloop
 import tornado.web
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 
 from widgets.content.errors import ContentInvalid
 from widgets.content.loader import ROOT_ENV, load_course
+from widgets.content.timing import measured_minutes
 from widgets.hub.links import LANDING_PATH, VOILA_PREFIX, with_hub_section
 from widgets.learner import HUB_USER_ENV
 from widgets.serving.landing import discover, landing_html, refuse_unreadable_course
@@ -33,7 +35,7 @@ class HubLandingHandler(JupyterHandler):
         self.course_root = course_root
 
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
         modules = self.course_root / "modules"
@@ -42,7 +44,8 @@ class HubLandingHandler(JupyterHandler):
         except (ContentInvalid, OSError) as exc:
             refuse_unreadable_course(self, exc, log)
             return
-        page = landing_html(course, discover(course, modules), prefix=VOILA_PREFIX)
+        minutes = await tornado.ioloop.IOLoop.current().run_in_executor(None, measured_minutes, self.course_root)
+        page = landing_html(course, discover(course, modules), prefix=VOILA_PREFIX, minutes=minutes)
         self.finish(with_hub_section(page, os.environ.get(HUB_USER_ENV, "")))
 
 

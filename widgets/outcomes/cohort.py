@@ -234,6 +234,16 @@ class CompletionRow:
 
 
 @dataclass(frozen=True)
+class MentorTracks:
+    """One mentor's modules done per track ("Core: 3 of 5 done"), core first: the trainer's view of who
+    is ready for a first meeting. Names the mentor by pseudonymous id only."""
+
+    learner: str
+    file: str
+    tracks: tuple[learner.TrackProgress, ...]
+
+
+@dataclass(frozen=True)
 class CohortSummary:
     mentors: int
     min_n: int
@@ -244,6 +254,7 @@ class CohortSummary:
     took_after: int
     took_both: int
     folder: Folder = field(default_factory=lambda: Folder(()))
+    mentor_tracks: tuple[MentorTracks, ...] = ()
 
 
 def _mentor_rating(doc: Mapping[str, Any], phase: str, items: tuple[str, ...], low: int, high: int) -> float | None:
@@ -284,8 +295,16 @@ def summarise(folder: Folder, content: OutcomesContent, *, min_n: int = DEFAULT_
         completion.append(CompletionRow(inv.module, inv.title or inv.module, len(docs), states["done"],
                                         states["in progress"], states["not started"]))
 
+    per_mentor_tracks: tuple[MentorTracks, ...] = ()
+    if content.course.tracks:
+        tracks = content.course.ordered_tracks()
+        per_mentor_tracks = tuple(
+            MentorTracks(m.learner, m.file,
+                         tuple(learner.track_progress(tracks, learner.course_status(content.inventories, m.doc))))
+            for m in folder.mentors)
     return CohortSummary(len(docs), min_n, tuple(rows), decision_point_rows(evidence), tuple(completion),
-                         len(took["before"]), len(took["after"]), len(took["before"] & took["after"]), folder)
+                         len(took["before"]), len(took["after"]), len(took["before"] & took["after"]), folder,
+                         per_mentor_tracks)
 
 
 def decision_point_rows(evidence: Iterable[Iterable[Any]]) -> tuple[DecisionPointRow, ...]:
@@ -339,6 +358,7 @@ DECISION_COLUMNS = ("module", "scenario", "scenario_title", "node", "first_attem
                     "first_attempt_harmful_share", "latest_attempt_answers", "latest_attempt_harmful",
                     "most_common_harmful_choice")
 COMPLETION_COLUMNS = ("module", "title", "mentors", "done", "in_progress", "not_started", "done_share")
+TRACK_COLUMNS = ("mentor", "track", "modules_done", "modules")
 
 
 def competency_table(s: CohortSummary) -> list[list[str]]:
@@ -359,6 +379,23 @@ def completion_table(s: CohortSummary) -> list[list[str]]:
              _num(r.done_share, 3)] for r in s.completion]
 
 
+def tracks_table(s: CohortSummary) -> list[list[str]]:
+    """Per mentor (pseudonymous id) and track, modules done of the track's modules: for the trainer's
+    screen (the cohort view), never in the exported files, which hold aggregates only."""
+    return [[m.learner, t.id, str(t.done), str(t.total)] for m in s.mentor_tracks for t in m.tracks]
+
+
+def track_totals(s: CohortSummary) -> list[dict[str, Any]]:
+    """Per track, how many mentors have done every one of its modules (an aggregate, for the exports)."""
+    if not s.mentor_tracks:
+        return []
+    out = []
+    for k, t in enumerate(s.mentor_tracks[0].tracks):
+        done = sum(1 for m in s.mentor_tracks if m.tracks[k].done == m.tracks[k].total)
+        out.append({"track": t.id, "modules": t.total, "mentors": len(s.mentor_tracks), "mentors_done": done})
+    return out
+
+
 def csv_text(columns: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -368,8 +405,9 @@ def csv_text(columns: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def csv_files(s: CohortSummary, path: Path | str) -> dict[Path, str]:
-    """The three tables as CSV texts keyed by file: ``PATH`` (competencies), ``PATH-decision-points.csv``
-    and ``PATH-completion.csv`` beside it."""
+    """The tables as CSV texts keyed by file: ``PATH`` (competencies), ``PATH-decision-points.csv``
+    and ``PATH-completion.csv`` beside it (aggregates only: per-mentor track completion stays on the
+    trainer's screen, :func:`tracks_table`)."""
     path = Path(path)
     stem = path.with_suffix("")
     return {
@@ -395,6 +433,7 @@ def to_dict(s: CohortSummary) -> dict[str, Any]:
                          for r in s.competencies],
         "decision_points": [dict(zip(DECISION_COLUMNS, row, strict=True)) for row in decision_table(s)],
         "completion": [dict(zip(COMPLETION_COLUMNS, row, strict=True)) for row in completion_table(s)],
+        "tracks": track_totals(s),
         "skipped": [str(n) for n in s.folder.skipped],
         "upgraded": [str(n) for n in s.folder.upgraded],
     }
@@ -413,6 +452,7 @@ __all__ = [
     "FileNote",
     "Folder",
     "MentorFile",
+    "MentorTracks",
     "Stats",
     "competency_table",
     "completion_table",
@@ -426,4 +466,6 @@ __all__ = [
     "read_folder",
     "summarise",
     "to_dict",
+    "track_totals",
+    "tracks_table",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from widgets.learner import TrackProgress, course_status, track_progress
 from widgets.outcomes import records
 from widgets.outcomes.course_data import OutcomesContent
 from widgets.outcomes.evidence import Tally, by_competency, scenario_evidence
@@ -89,6 +90,8 @@ class GrowthReport:
     overall_latest: Tally
     scenarios_played: int
     generated: str
+    #: How many modules of each track are done ("Core: 3 of 5 done"), core first; empty without tracks.
+    tracks: tuple[TrackProgress, ...] = ()
 
     @property
     def before(self) -> PhaseStatus:
@@ -121,6 +124,8 @@ class GrowthReport:
         } for c in self.competencies]
         out["scenarios"] = {"played": self.scenarios_played, "first_attempt": _tally_dict(self.overall_first),
                             "latest_attempt": _tally_dict(self.overall_latest)}
+        out["tracks"] = [{"id": t.id, "title": t.title, "done": t.done, "total": t.total, "label": t.label,
+                          "modules_done": list(t.modules_done)} for t in self.tracks]
         out["focus"] = self.focus
         out["summary"] = summary(self)
         out["missing"] = list(self.missing)
@@ -194,6 +199,7 @@ def build_report(doc: Mapping[str, Any], content: OutcomesContent, *, now: str |
         notes=tuple(notes), overall_first=sum((p.first_tally for p in played), Tally()),
         overall_latest=sum((p.latest_tally for p in played), Tally()), scenarios_played=len(played),
         generated=now or datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        tracks=tuple(track_progress(course.ordered_tracks(), course_status(content.inventories, doc))),
     )
     return _with_missing(report, assessment is None, len(content.scenarios))
 

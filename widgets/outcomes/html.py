@@ -79,6 +79,11 @@ def growth_html(report: GrowthReport, png: bytes | None, *, link_prefix: str | N
     parts = [STYLE, '<div class="mc-out" data-testid="growth-report">', f"<h2>{escape(heading)}</h2>"]
     if report.name:
         parts.append(f"<p>{escape(report.name)}</p>")
+    if report.tracks:
+        said = " · ".join(escape(t.label) for t in report.tracks)
+        parts.append(f'<p class="mc-tracks" data-testid="track-progress"><strong>{said}</strong> (a module is done '
+                     "once every scenario is played to an ending, every self-check question answered and every "
+                     "reflection prompt drafted).</p>")
     for para in summary(report):
         parts.append(f"<p>{escape(para)}</p>")
     if report.missing:
@@ -206,6 +211,18 @@ def cohort_html(s: CohortSummary, png: bytes | None, *, downloads: Mapping[str, 
                    f"<td class='num'>{r.in_progress}</td><td class='num'>{r.not_started}</td></tr>"
                    for r in s.completion)
     parts.append(f"<table><caption>Completion per module</caption><thead>{head}</thead><tbody>{rows}</tbody></table>")
+    if s.mentor_tracks:
+        names = [t.name for t in s.mentor_tracks[0].tracks]
+        head = "<tr><th scope='col'>Mentor (pseudonymous id)</th>" + "".join(
+            f"<th scope='col' class='num'>{escape(n)} modules done</th>" for n in names) + "</tr>"
+        rows = "".join(f"<tr><th scope='row'>{escape(m.learner)}</th>" + "".join(
+            f"<td class='num'>{t.done} of {t.total}</td>" for t in m.tracks) + "</tr>" for m in s.mentor_tracks)
+        core = s.mentor_tracks[0].tracks[0]
+        finished = sum(1 for m in s.mentor_tracks if m.tracks[0].done == m.tracks[0].total)
+        parts.append(f"<p data-testid='core-done'>{escape(core.name)}: {finished} of {len(s.mentor_tracks)} mentor(s) "
+                     f"have done every module.</p>")
+        parts.append(f"<table data-testid='tracks-per-mentor'><caption>{escape(core.name)} completion per mentor"
+                     f"</caption><thead>{head}</thead><tbody>{rows}</tbody></table>")
     if downloads:
         parts.append("<h3>Download</h3>")
         parts.append(_downloads(data_link(name, mime, data, label) for name, (mime, data, label) in downloads.items()))

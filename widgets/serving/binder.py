@@ -53,6 +53,7 @@ def landing() -> Any:
     from IPython.display import HTML
 
     from widgets.content.loader import find_root, load_course
+    from widgets.content.timing import measured_minutes
     from widgets.serving.landing import Availability, discover, landing_html
 
     root = find_root()
@@ -60,7 +61,8 @@ def landing() -> Any:
         raise FileNotFoundError("no modules/course.yaml in this folder or any parent folder")
     course = load_course(root / "modules" / "course.yaml")
     found = discover(course, root / "modules")
-    return HTML(landing_html(course, Availability(found.modules, ()), prefix="", standalone=False))
+    return HTML(landing_html(course, Availability(found.modules, ()), prefix="", standalone=False,
+                             minutes=measured_minutes(root)))
 
 
 def landing_notebook(title: str) -> dict[str, Any]:

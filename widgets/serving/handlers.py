@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tornado.ioloop
 import tornado.web
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
@@ -22,6 +23,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler, 
 from widgets.content.errors import ContentInvalid
 from widgets.content.loader import load_course
 from widgets.content.models import Course
+from widgets.content.timing import measured_minutes
 from widgets.serving.clients import (
     BROWSER_COOKIE,
     BROWSER_HEADER,
@@ -193,7 +195,7 @@ class LandingHandler(JupyterHandler):
         return cached.course
 
     @tornado.web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
         try:
@@ -201,7 +203,10 @@ class LandingHandler(JupyterHandler):
         except (ContentInvalid, OSError) as exc:
             refuse_unreadable_course(self, exc, log)
             return
-        self.finish(landing_html(course, discover(course, self.modules_dir)))
+        # Measuring plays every scenario (about a second, once per change of the content): off the event
+        # loop, so other requests are not held up.
+        minutes = await tornado.ioloop.IOLoop.current().run_in_executor(None, measured_minutes, self.modules_dir.parent)
+        self.finish(landing_html(course, discover(course, self.modules_dir), minutes=minutes))
 
 
 class TreeRedirectHandler(JupyterHandler):

@@ -8,14 +8,15 @@ kernel, so it appears at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from widgets.content.models import Course, ModuleInfo
+from widgets.content.models import Course, ModuleInfo, Track
+from widgets.content.timing import about
 
 MODULE_NOTEBOOK = "module.ipynb"
 
@@ -80,7 +81,7 @@ def _duration(total_minutes: int) -> str:
     return f"about {round(total_minutes / 60)} hours"
 
 
-def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str) -> str:
+def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str, minutes: float | None = None) -> str:
     title = escape(m.title)
     heading_id = f"module-{escape(m.id)}"
     if available:
@@ -94,7 +95,7 @@ def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str) -> st
     return (
         f'<li class="module">'
         f'<h3 id="{heading_id}"><span class="number">Module {number}.</span> {heading}</h3>'
-        f'<p class="minutes">{_minutes(m.minutes)}</p>{status}'
+        f'<p class="minutes">{_minutes(round(minutes) if minutes is not None else m.minutes)}</p>{status}'
         f'<p class="objectives-intro">By the end of it you will be able to:</p>'
         f'<ul class="objectives">{objectives}</ul>'
         "</li>"
@@ -139,6 +140,7 @@ ol.modules, ul.live { list-style: none; padding: 0; margin: 0; }
 li.module, ul.live > li { background: var(--card); border: 1px solid var(--border); border-radius: 6px;
   padding: 1rem 1.25rem; margin: 0 0 1rem; }
 .minutes, .status, .objectives-intro, .description, footer p { color: var(--muted); margin: .25rem 0; }
+.track-total { color: var(--muted); font-weight: normal; }
 header { padding-bottom: 0; }
 main h2:first-child { margin-top: 1rem; }
 .status { font-style: italic; }
@@ -146,23 +148,66 @@ ul.objectives { margin: .25rem 0 0; padding-left: 1.25rem; }
 """
 
 
+def _track_section(track: Track, course: Course, available: Availability, prefix: str,
+                   minutes: Mapping[str, float], start: int) -> str:
+    """One track: its title with its measured total ("Core: before your first meeting · about 3 h 50 min"),
+    its summary and its modules (numbered on from ``start``)."""
+    mods = [course.module(mid) for mid in track.modules]
+    listed = [m for m in mods if m is not None]
+    items = "".join(_module_item(start + k, m, m.id in available.modules, prefix, minutes.get(m.id))
+                    for k, m in enumerate(listed))
+    total = sum(minutes.get(m.id, m.minutes) for m in listed)
+    slug = f"track-{escape(track.id)}"
+    summary = f'<p class="track-summary">{escape(track.summary)}</p>' if track.summary else ""
+    how = ("Take them in order, before your first meeting." if track.id == "core"
+           else "Take them during the match, in any order, when it calls for them.")
+    measured = "measured" if minutes else "estimated"
+    return (
+        f'<section class="track" aria-labelledby="{slug}-heading">'
+        f'<h2 id="{slug}-heading">{escape(track.title)} <span class="track-total">· {about(total)}</span></h2>'
+        f"{summary}<p>{len(listed)} module{'s' if len(listed) != 1 else ''}, {about(total)} in all ({measured} "
+        f"at {course.reading_wpm} words a minute, with time for each scenario decision, self-check item and "
+        f"reflection). {how}</p>"
+        f'<ol class="modules" start="{start}">{items}</ol></section>'
+    )
+
+
 def landing_html(course: Course, available: Availability, *, prefix: str = "voila/render/",
-                 standalone: bool = True) -> str:
+                 standalone: bool = True, minutes: Mapping[str, float] | None = None) -> str:
     """The landing page. ``prefix`` is prepended to notebook paths (relative to modules/) in links.
 
-    ``standalone`` gives a whole document (for `mentor-course serve`); otherwise a fragment to display in
-    a notebook (the Binder landing page), without styles that a notebook would not keep.
+    With tracks in course.yaml, the core track comes first with its total, then the electives; each
+    module shows its ``minutes`` (measured, :func:`widgets.content.timing.measured_minutes`) when
+    given, else the minutes course.yaml declares. ``standalone`` gives a whole document (for
+    `mentor-course serve`); otherwise a fragment to display in a notebook (the Binder landing page),
+    without styles that a notebook would not keep.
     """
-    modules = "".join(_module_item(i, m, m.id in available.modules, prefix)
-                      for i, m in enumerate(course.modules, start=1))
-    total = sum(m.minutes for m in course.modules)
+    minutes = dict(minutes or {})
     summary = f"<p>{escape(course.summary)}</p>" if course.summary else ""
+    if course.tracks:
+        sections, n = [], 1
+        for track in course.ordered_tracks():
+            sections.append(_track_section(track, course, available, prefix, minutes, n))
+            n += sum(1 for mid in track.modules if course.module(mid) is not None)
+        in_track = {mid for t in course.tracks for mid in t.modules}
+        rest = [m for m in course.modules if m.id not in in_track]
+        if rest:
+            items = "".join(_module_item(n + k, m, m.id in available.modules, prefix, minutes.get(m.id))
+                            for k, m in enumerate(rest))
+            sections.append('<section aria-labelledby="modules-heading"><h2 id="modules-heading">Other modules</h2>'
+                            f'<ol class="modules" start="{n}">{items}</ol></section>')
+        modules_html = "".join(sections)
+    else:
+        modules = "".join(_module_item(i, m, m.id in available.modules, prefix, minutes.get(m.id))
+                          for i, m in enumerate(course.modules, start=1))
+        total = sum(minutes.get(m.id, m.minutes) for m in course.modules)
+        modules_html = (f'<section aria-labelledby="modules-heading"><h2 id="modules-heading">Modules</h2>'
+                        f"<p>{len(course.modules)} modules, {_duration(round(total))} in all. "
+                        "Take them in order.</p>"
+                        f'<ol class="modules">{modules}</ol></section>')
     body = (
         f"{_live_section(available.before, prefix, slug='before', heading='Before you begin')}"
-        f'<section aria-labelledby="modules-heading"><h2 id="modules-heading">Modules</h2>'
-        f"<p>{len(course.modules)} modules, {_duration(total)} in all. "
-        "Take them in order.</p>"
-        f'<ol class="modules">{modules}</ol></section>'
+        f"{modules_html}"
         f"{_live_section(available.after, prefix, slug='after', heading='After the modules')}"
         f"{_live_section(available.live_apps, prefix)}"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from widgets.content.models import Reflection
-from widgets.progress import make_event, utcnow
+from widgets.progress import make_event, saved_drafts, utcnow
 from widgets.ui.base import CourseWidget
 from widgets.ui.esm import esm
 from widgets.ui.reflection_export import (
@@ -38,7 +38,7 @@ class ReflectionView(CourseWidget):
         self._load_from_progress(notice=" ".join(session.notices))
 
     def drafts(self) -> dict[str, Any]:
-        return self.session.doc.get("drafts", {}).get(self.reflection.module, {})
+        return saved_drafts(self.session.doc, self.reflection.module, self.reflection.moves)
 
     def draft_texts(self) -> dict[str, str]:
         return {pid: d.get("text", "") for pid, d in self.drafts().items()}

@@ -15,7 +15,7 @@ from typing import Any
 
 from widgets import engine
 from widgets.content.models import Scenario
-from widgets.progress import make_event, scenario_key
+from widgets.progress import make_event, saved_scenario, scenario_key
 from widgets.ui.base import CourseWidget, after_reply
 from widgets.ui.esm import esm
 from widgets.ui.player_props import props_for
@@ -57,7 +57,7 @@ class ScenarioView(CourseWidget):
 
     # ------------------------------------------------------------------ state
     def _saved(self) -> dict[str, Any]:
-        return self.session.doc.get("scenarios", {}).get(self.key, {})
+        return saved_scenario(self.session.doc, self.scenario.module, self.scenario.id, self.scenario.moved_from)
 
     def reload(self) -> None:
         saved = self._saved()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from widgets.learner import Location, ModuleStatus
+from widgets.learner import Location, ModuleStatus, TrackProgress
 from widgets.ui.text import inline
 
 STATE_WORDS = {"done": ("Done", "✓"), "in progress": ("In progress", "◐"), "not started": ("Not started", "○")}
@@ -76,11 +76,20 @@ def _done_means(items: list[dict[str, Any]]) -> str:
     return "Done means: " + text + "."
 
 
+def tracks_props(tracks: Iterable[TrackProgress], current: str = "") -> list[dict[str, Any]]:
+    """One entry per track, e.g. {"label": "Core: 3 of 5 done", ...}; ``current`` marks the track of the
+    module being shown."""
+    return [{"id": t.id, "title": inline(t.title), "label": inline(t.label), "done": t.done, "total": t.total,
+             "current": t.id == current} for t in tracks]
+
+
 def header_props(status: ModuleStatus, *, minutes: int = 0, learner: Mapping[str, Any], notices: Iterable[str] = (),
-                 error: str = "") -> dict[str, Any]:
-    """The module header: title, what is done, and the learner's saved-work panel."""
+                 error: str = "", tracks: Iterable[TrackProgress] = (), track: str = "") -> dict[str, Any]:
+    """The module header: title, what is done (in this module and in each track of the course), and the
+    learner's saved-work panel. ``track`` is the id of the track this module belongs to."""
     words, icon = STATE_WORDS[status.state]
     return {
+        "tracks": tracks_props(tracks, track),
         "module": status.module,
         "title": inline(status.title),
         "minutes": minutes,
@@ -98,8 +107,9 @@ def header_props(status: ModuleStatus, *, minutes: int = 0, learner: Mapping[str
 
 
 def overview_props(title: str, statuses: Iterable[ModuleStatus], minutes: Mapping[str, int], *,
-                   learner: Mapping[str, Any], notices: Iterable[str] = (), error: str = "") -> dict[str, Any]:
-    """Every module with its completion, in course order."""
+                   learner: Mapping[str, Any], notices: Iterable[str] = (), error: str = "",
+                   tracks: Iterable[TrackProgress] = ()) -> dict[str, Any]:
+    """Every module with its completion, in course order, and each track's count ("Core: 3 of 5 done")."""
     modules = []
     for n, st in enumerate(statuses, 1):
         words, icon = STATE_WORDS[st.state]
@@ -113,7 +123,7 @@ def overview_props(title: str, statuses: Iterable[ModuleStatus], minutes: Mappin
         })
     done = sum(1 for m in modules if m["state"] == "done")
     return {"title": inline(title), "modules": modules, "done": done, "total": len(modules),
-            "learner": dict(learner), "notices": list(notices), "error": error}
+            "tracks": tracks_props(tracks), "learner": dict(learner), "notices": list(notices), "error": error}
 
 
-__all__ = ["header_props", "learner_props", "overview_props"]
+__all__ = ["header_props", "learner_props", "overview_props", "tracks_props"]

@@ -209,7 +209,20 @@ function render({ model, el }) {
         p.part_count ? `: ${p.done_count} of ${p.part_count} parts done` : ""),
       items.length ? h("ul", { className: "mc-status" }, items) : h("p", { text: "This module has no activities yet." }),
       p.done_means ? h("p", { className: "mc-small", "data-testid": "done-means", text: p.done_means }) : "",
+      tracksLine(p.tracks),
     ];
+  }
+
+  // "Core: 3 of 5 done · Electives: 1 of 6 done" (a module counts once all its parts are done).
+  function tracksLine(tracks) {
+    if (!tracks || !tracks.length) return "";
+    const parts = [];
+    tracks.forEach((t, k) => {
+      if (k) parts.push(" · ");
+      parts.push(h("span", { "data-testid": `track-${t.id}`, className: t.current ? "mc-current-track" : "",
+        html: t.label }));
+    });
+    return h("p", { className: "mc-tracks", "data-testid": "track-progress" }, ...parts);
   }
 
   function overviewMain(p) {
@@ -232,6 +245,7 @@ function render({ model, el }) {
       h("p", { className: "mc-eyebrow", text: "Course overview" }),
       h("h2", { id: headId, html: p.title, style: "font-size:1.3rem;margin:.1rem 0 .4rem" }),
       h("p", { className: "mc-score", text: `${p.done} of ${p.total} modules done.` }),
+      tracksLine(p.tracks),
       h("div", { className: "mc-table-wrap" }, h("table", {},
         h("caption", { className: "mc-sr-only", text: "Each module and what you have done in it" }),
         h("thead", {}, h("tr", {}, ["Module", "Status", "Scenarios", "Self-check", "Reflection"].map((t) =>

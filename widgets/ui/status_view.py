@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from widgets.learner import course_status, module_status
+from widgets.learner import course_status, module_status, track_progress
 from widgets.progress import make_event
 from widgets.ui.base import CourseWidget
 from widgets.ui.esm import esm
@@ -68,22 +68,38 @@ def resources_box(session: Session) -> dict[str, Any]:
     return pack_props(session.pack(), why=session.region()[1], choices=session.packs().values())
 
 
+def _track_inventories(session: Session) -> dict[str, Any]:
+    """The inventory of every module a track lists (what "Core: 3 of 5 done" is counted from)."""
+    course = session.course()
+    if course is None:
+        return {}
+    return {m: session.inventory(m) for t in course.tracks for m in t.modules}
+
+
 class HeaderView(_ProgressControls):
-    """What is done in one module, with the saved-work panel."""
+    """What is done in one module and in each track, with the saved-work panel."""
 
     def __init__(self, module_id: str, session: Session, **kwargs: Any) -> None:
         self.module_id = module_id
         self.inventory = session.inventory(module_id)
+        self.track_inventories = _track_inventories(session)
         super().__init__(session, **kwargs)
         self.reload()
 
     def reload(self) -> None:
         course = self.session.course()
         info = course.module(self.module_id) if course else None
-        status = module_status(self.inventory, self.session.doc)
+        doc = self.session.doc
+        status = module_status(self.inventory, doc)
+        tracks = []
+        if course is not None and course.tracks:
+            statuses = course_status(self.track_inventories.values(), doc)
+            tracks = track_progress(course.ordered_tracks(), statuses)
+        own = course.track_of(self.module_id) if course else None
         self.props = {"kind": "header", **header_props(
             status, minutes=info.minutes if info else 0,
-            learner=self._learner(), notices=self.session.notices, error=self.session.error),
+            learner=self._learner(), notices=self.session.notices, error=self.session.error,
+            tracks=tracks, track=own.id if own else ""),
             "resources": resources_box(self.session)}
 
 
@@ -113,7 +129,8 @@ class OverviewView(_ProgressControls):
         statuses = course_status(self.inventories, self.session.doc)
         self.props = {"kind": "overview", "depth": self._depth(), **overview_props(
             self.course.title, statuses, {m.id: m.minutes for m in self.course.modules},
-            learner=self._learner(), notices=self.session.notices, error=self.session.error)}
+            learner=self._learner(), notices=self.session.notices, error=self.session.error,
+            tracks=track_progress(self.course.ordered_tracks(), statuses))}
 
     def _depth(self) -> int:
         """Folders between modules/ and this notebook, so the page can link to modules/<id>/module.ipynb."""
