@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 #: The participant's page, served by the server itself (widgets/live/web), below the server's base URL.
 PARTICIPANT_PATH = "live/join"
+#: Set by JupyterHub in each single-user server (and so in its kernels): the hub's base URL.
+HUB_BASE_ENV = "JUPYTERHUB_BASE_URL"
 FACILITATOR_PAGE = "facilitator.ipynb"
 #: Query parameter names.
 CODE = "code"
@@ -48,10 +50,19 @@ def server_base(href: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def join_link(href: str, code: str) -> str:
+def join_link(href: str, code: str, hub_base: str = "") -> str:
     """The participant page's address with the join code filled in (what the QR code holds): the page
-    the server itself serves (widgets/live/web), next to the facilitator's Voilà page ``href``."""
-    return server_base(href) + PARTICIPANT_PATH + "?" + urlencode({CODE: code})
+    the server itself serves (widgets/live/web), next to the facilitator's Voilà page ``href``.
+
+    On a hub (``hub_base``: ``$JUPYTERHUB_BASE_URL``, set in every single-user server and its kernels)
+    each participant must open the page on their own server, not the facilitator's, which would refuse
+    them: the hub's ``user-redirect`` sends everyone to theirs."""
+    query_part = "?" + urlencode({CODE: code})
+    if hub_base:
+        parts = urlsplit(href)
+        base = hub_base if hub_base.endswith("/") else hub_base + "/"
+        return urlunsplit((parts.scheme, parts.netloc, base + "hub/user-redirect/" + PARTICIPANT_PATH, "", "")) + query_part
+    return server_base(href) + PARTICIPANT_PATH + query_part
 
 
 def facilitator_link(href: str, key: str) -> str:
