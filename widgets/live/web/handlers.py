@@ -171,6 +171,8 @@ class ParticipantSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
         if op == "rejoin":
             seat = await rooms.store_call("rejoin", str(request.get("seat", "")))
             return await self._enter(seat)
+        if op not in ("vote", "tick", "leave"):
+            raise InvalidInput("This page sent a request the server does not know; reload the page.")
         seat = self.seat
         if seat is None:
             raise InvalidInput("Join the room first: type the code and your name, then press Join.")
@@ -181,12 +183,10 @@ class ParticipantSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
         if op == "tick":
             await rooms.store_call("tick", seat.token, str(request.get("item", "")), bool(request.get("value")))
             return {}
-        if op == "leave":
-            await rooms.store_call("leave", seat.token)
-            rooms.unfollow(self, seat.room_id)
-            self.seat = None
-            return {}
-        raise InvalidInput("This page sent a request the server does not know; reload the page.")
+        await rooms.store_call("leave", seat.token)  # op == "leave"
+        rooms.unfollow(self, seat.room_id)
+        self.seat = None
+        return {}
 
     async def _enter(self, seat: Joined) -> dict[str, Any]:
         if self.seat is not None and self.seat.room_id != seat.room_id:
