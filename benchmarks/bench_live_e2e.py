@@ -19,7 +19,7 @@ per participant (RSS after joining minus before, / N; psutil if installed, else 
 store backend (SQLite by default; ``--postgres`` uses database ``test`` on 127.0.0.1:5432 in a schema of
 its own, dropped afterwards).
 
-Run: python benchmarks/bench_live_e2e.py [--participants 10 40 200] [--rounds 3] [--postgres]
+Run: python benchmarks/bench_live_e2e.py [--participants 10 40 200] [--rounds 3] [--postgres] [--verbose]
 Prints p50/p95/max per N and writes benchmarks/results/live_e2e.json; the verdict is taken at N = 40
 (or the N closest to it that ran).
 """
@@ -153,7 +153,7 @@ class Page:
             self.reader.cancel()
 
 
-async def run_room(base: str, url: str, n: int, rounds: int, pid: int) -> dict[str, Any]:
+async def run_room(base: str, url: str, n: int, rounds: int, pid: int, verbose: bool = False) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     payload = scenario_payload(SCENARIO)
     store = RoomStore(url)
@@ -205,8 +205,8 @@ async def run_room(base: str, url: str, n: int, rounds: int, pid: int) -> dict[s
             return (reply["_at"] - sent) * 1000
 
         got = await asyncio.gather(*(vote(p, k) for k, p in enumerate(pages)))
-        if os.environ.get("BENCH_DEBUG"):
-            print(f"round {r}: votes ms", [round(x) for x in sorted(got)])
+        if verbose:
+            print(f"  N={n} round {r}: click->recorded ms, sorted: {[round(x) for x in sorted(got)]}", flush=True)
         votes += got
         acked += n
         snap = store.snapshot(new.room_id)
@@ -227,7 +227,7 @@ async def run_room(base: str, url: str, n: int, rounds: int, pid: int) -> dict[s
             "mib_per_participant": (rss_after - rss_before) / 2**20 / n}
 
 
-def one_n(n: int, rounds: int, pg: str | None) -> dict[str, Any]:
+def one_n(n: int, rounds: int, pg: str | None, verbose: bool = False) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-live-e2e-"))
     data = tmp / "data"
     schema = None
@@ -242,7 +242,7 @@ def one_n(n: int, rounds: int, pg: str | None) -> dict[str, Any]:
     served = process.serve(REPO, data, tmp / "serve.log", *NO_KERNEL_CAPS, "--pool-size", "0")
     try:
         base = served.url if served.url.endswith("/") else served.url + "/"
-        result = asyncio.run(run_room(base, url, n, rounds, served.proc.pid))
+        result = asyncio.run(run_room(base, url, n, rounds, served.proc.pid, verbose))
     finally:
         served.stop()
         if env_before is None:
@@ -270,6 +270,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, nargs="+", default=[10, 40, 200])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", action="store_true", help=f"store rooms in PostgreSQL ({PG_BASE})")
+    parser.add_argument("--verbose", action="store_true", help="print every round's vote latencies")
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"load average at start {load[0]:.1f} on {os.cpu_count()} CPUs"
@@ -279,7 +280,7 @@ def main() -> None:
     print(f"{'N':>4} {'joined s':>8} {'vote p50':>9} {'p95':>7} {'max':>7} {'reveal p50':>10} {'p95':>7} {'max':>7} "
           f"{'MiB/part':>8} {'lost':>4}  backend={backend}")
     for n in args.participants:
-        r = one_n(n, args.rounds, PG_BASE if args.postgres else None)
+        r = one_n(n, args.rounds, PG_BASE if args.postgres else None, args.verbose)
         runs.append(r)
         v, rv = r["vote_ms"], r["reveal_ms"]
         print(f"{n:4d} {r['joined_s']:8.2f} {v['p50']:9.1f} {v['p95']:7.1f} {v['max']:7.1f} {rv['p50']:10.1f} "
