@@ -51,6 +51,12 @@ LIVE_CSS = Path(__file__).resolve().parent.parent / "ui" / "live.css"
 NAME_ENV = "JUPYTERHUB_USER"
 #: The largest message a page sends (a join with a 40-character name is about 100 bytes).
 MAX_MESSAGE = 2048
+#: Open participant connections allowed from one address (a classroom behind one router shares one: as
+#: many as a room's largest capacity) and in all; each costs a few tens of kilobytes, not a kernel.
+SOCKETS_PER_CLIENT = 500
+SOCKETS_IN_ALL = 5000
+BUSY = ("Too many pages of the live rooms are open from your network or on this server right now. Close the "
+        "ones you no longer need; this page tries again in a few seconds.")
 NO_COOKIE = ("Your browser did not send this site's cookie, which keeps your seat in the room. Allow cookies for "
              "this site, then reload the page.")
 
@@ -102,6 +108,7 @@ class ParticipantSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
     seat: Joined | None = None
     client = ""
     browser = ""
+    counted = False
 
     def set_default_headers(self) -> None:
         """None of JupyterHandler's page headers: this is a websocket."""
@@ -123,6 +130,15 @@ class ParticipantSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
     def open(self, *args: Any, **kwargs: Any) -> None:
         super().open(*args, **kwargs)
         self.set_nodelay(True)  # replies are small; Nagle would hold them for the browser's delayed ACK
+        sockets = self.rooms.sockets
+        if sockets[self.client] >= SOCKETS_PER_CLIENT or sum(sockets.values()) >= SOCKETS_IN_ALL:
+            log.warning("live room page refused for %s: %d open from there, %d in all", self.client,
+                        sockets[self.client], sum(sockets.values()))
+            self.send(json.dumps({"type": "problem", "message": BUSY}))
+            self.close(1013, "busy")
+            return
+        sockets[self.client] += 1
+        self.counted = True
 
     def send(self, text: str) -> None:
         with contextlib.suppress(WebSocketClosedError):
@@ -133,6 +149,11 @@ class ParticipantSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
         self.send(json.dumps({"type": "out", "message": message}))
 
     def on_close(self) -> None:
+        if self.counted:
+            self.counted = False
+            self.rooms.sockets[self.client] -= 1
+            if self.rooms.sockets[self.client] <= 0:
+                del self.rooms.sockets[self.client]
         if self.seat is not None:
             self.rooms.unfollow(self, self.seat.room_id)
             self.seat = None
