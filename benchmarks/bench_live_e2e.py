@@ -14,7 +14,8 @@ votes open; every participant votes at the same moment (click -> the server's ac
 sends only after the store committed the vote); the facilitator reveals (the call starts -> each
 participant's page receives the reveal). Votes lost: acknowledged votes missing from the store.
 
-Also measured: seconds until all N pages are joined (opened at once, 20 at a time), the server's memory
+Also measured: the server's CPU time per round (open, N votes, reveal, next step: what one machine pays
+for a room, whatever else runs on it), seconds until all N pages are joined (opened at once, 20 at a time), the server's memory
 per participant (RSS after joining minus before, / N; psutil if installed, else /proc), and the room's
 store backend (SQLite by default; ``--postgres`` uses database ``test`` on 127.0.0.1:5432 in a schema of
 its own, dropped afterwards).
@@ -66,6 +67,12 @@ def rss_bytes(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError(f"cannot read the memory of process {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -187,6 +194,7 @@ async def run_room(base: str, url: str, n: int, rounds: int, pid: int, verbose: 
     votes, reveals, opens = [], [], []
     acked = lost = 0
     played = 0
+    cpu_before = cpu_seconds(pid)
     for r in range(rounds):
         rs = store.snapshot(new.room_id).room
         if rs.phase != room.NODE:
@@ -217,6 +225,7 @@ async def run_room(base: str, url: str, n: int, rounds: int, pid: int, verbose: 
         reveals += [(s - t_rev) * 1000 for s in seen]
         played += 1
         await fac(store.advance, new.key)
+    cpu_used = cpu_seconds(pid) - cpu_before
     errors = sorted({e for p in pages for e in p.errors})
     for p in pages:
         p.close()
@@ -224,7 +233,8 @@ async def run_room(base: str, url: str, n: int, rounds: int, pid: int, verbose: 
     return {"participants": n, "rounds": played, "joined_s": joined_s, "vote_ms": summary(votes),
             "reveal_ms": summary(reveals), "open_ms": summary(opens), "votes_acknowledged": acked, "votes_lost": lost,
             "errors": errors, "rss_before_mib": rss_before / 2**20, "rss_after_mib": rss_after / 2**20,
-            "mib_per_participant": (rss_after - rss_before) / 2**20 / n}
+            "mib_per_participant": (rss_after - rss_before) / 2**20 / n,
+            "server_cpu_ms_per_round": cpu_used * 1000 / max(played, 1), "load_average_after": os.getloadavg()}
 
 
 def one_n(n: int, rounds: int, pg: str | None, verbose: bool = False) -> dict[str, Any]:
@@ -278,13 +288,14 @@ def main() -> None:
     backend = "postgres" if args.postgres else "sqlite"
     runs = []
     print(f"{'N':>4} {'joined s':>8} {'vote p50':>9} {'p95':>7} {'max':>7} {'reveal p50':>10} {'p95':>7} {'max':>7} "
-          f"{'MiB/part':>8} {'lost':>4}  backend={backend}")
+          f"{'MiB/part':>8} {'lost':>4} {'srv CPU ms/round':>16} {'load':>5}  backend={backend}")
     for n in args.participants:
         r = one_n(n, args.rounds, PG_BASE if args.postgres else None, args.verbose)
         runs.append(r)
         v, rv = r["vote_ms"], r["reveal_ms"]
         print(f"{n:4d} {r['joined_s']:8.2f} {v['p50']:9.1f} {v['p95']:7.1f} {v['max']:7.1f} {rv['p50']:10.1f} "
-              f"{rv['p95']:7.1f} {rv['max']:7.1f} {r['mib_per_participant']:8.2f} {r['votes_lost']:4d}"
+              f"{rv['p95']:7.1f} {rv['max']:7.1f} {r['mib_per_participant']:8.2f} {r['votes_lost']:4d} "
+              f"{r['server_cpu_ms_per_round']:16.0f} {r['load_average_after'][0]:5.1f}"
               + (f"  problems: {r['errors']}" if r["errors"] else ""), flush=True)
     path = write_results(f"live_e2e_{backend}", {"budget_ms": BUDGET_MS, "backend": backend,
                                                  "load_average_at_start": load, "runs": runs, **machine()})
