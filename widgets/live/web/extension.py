@@ -24,9 +24,9 @@ def _jupyter_server_extension_points() -> list[dict[str, Any]]:
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     web_app = serverapp.web_app
     base = web_app.settings["base_url"]
-    rooms = mount(web_app, base, trusted_proxies=tuple(web_app.settings.get("mentor_course_trusted_proxies", ())))
+    # Watcher threads are daemons and the store's connections close with the process: nothing to stop.
+    mount(web_app, base, trusted_proxies=tuple(web_app.settings.get("mentor_course_trusted_proxies", ())))
     serverapp.log.info("mentor-course: live room participant page at %s%s", base, PAGE_PATH)
-    web_app.settings.setdefault("mentor_course_live_closers", []).append(rooms.close)
 
 
 __all__ = ["_jupyter_server_extension_points", "_load_jupyter_server_extension"]
