@@ -149,6 +149,10 @@ class RoomChannel:
         self._shared: _Shared | None = None
         self._stop = threading.Event()
         self._failing = False
+        #: The newest snapshot not yet handed out: the loop takes only the latest, so when it falls behind
+        #: (hundreds of pages, a busy CPU) it skips stale views instead of queueing one fan-out per change.
+        self._pending: tuple[Snapshot, _Shared] | None = None
+        self._pending_lock = threading.Lock()
         self._thread = threading.Thread(target=self._watch, name=f"live-room-{room_id[:8]}", daemon=True)
         self._thread.start()
 
@@ -173,8 +177,7 @@ class RoomChannel:
                 snap = store.snapshot_if_newer(self.room_id, seen)
                 if snap is not None:
                     seen = snap.room.version
-                    shared = self._render(snap)
-                    self.rooms.post(self._deliver, snap, shared)
+                    self._offer(snap, self._render(snap))
                 if self._failing:
                     self._failing = False
                     self.rooms.post(self._broadcast_problem, "")
@@ -218,7 +221,23 @@ class RoomChannel:
 
     # ---- on the event loop ------------------------------------------------------------------------
 
+    def _offer(self, snap: Snapshot, shared: _Shared) -> None:
+        """From the watcher thread: make ``snap`` the next view to hand out; wake the loop if it is idle."""
+        with self._pending_lock:
+            waiting = self._pending is not None
+            self._pending = (snap, shared)
+        if not waiting:
+            self.rooms.post(self._deliver_latest)
+
+    def _deliver_latest(self) -> None:
+        with self._pending_lock:
+            item, self._pending = self._pending, None
+        if item is not None:
+            self._deliver(*item)
+
     def _deliver(self, snap: Snapshot, shared: _Shared) -> None:
+        if self.snap is not None and snap.room.version < self.snap.room.version:
+            return  # read before a newer one a joining page was shown: it may lack that page's seat
         self.snap = snap
         index = Index.of(snap)
         for conn in list(self.connections):
@@ -418,6 +437,8 @@ class LiveRooms:
         if ch.sc is None:
             ch.sc = await self.store_call("scenario", seat.room_id)
         ch.attach(conn)
+        if ch.snap is None or snap.room.version >= ch.snap.room.version:
+            ch.snap = snap
         ch.push(conn, snap, ch._render(snap))
 
     def unfollow(self, conn: Connection, room_id: str) -> None:
