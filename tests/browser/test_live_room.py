@@ -206,6 +206,7 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
                 assert serious_violations(aiko.page, ".mc-live") == []
             press(fac, "Close votes")
             press(fac, "Reveal results")
+            wait_phase(fac, "reveal")  # the console revealed (a failure here is the console's, not the pages')
             for person in people:
                 person.page.locator(".mc-live-reveal").wait_for(timeout=WAIT)
             if steps == 1:
