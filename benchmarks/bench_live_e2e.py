@@ -20,7 +20,8 @@ per participant (RSS after joining minus before, / N; psutil if installed, else 
 store backend (SQLite by default; ``--postgres`` uses database ``test`` on 127.0.0.1:5432 in a schema of
 its own, dropped afterwards).
 
-Run: python benchmarks/bench_live_e2e.py [--participants 10 40 200] [--rounds 3] [--postgres] [--verbose]
+Run: python benchmarks/bench_live_e2e.py [--participants 10 40 500] [--rounds 3] [--postgres] [--verbose]
+(500 is a room's largest capacity, widgets.live.room.MAX_CAPACITY: the largest N one room can take.)
 Prints p50/p95/max per N and writes benchmarks/results/live_e2e.json; the verdict is taken at N = 40
 (or the N closest to it that ran).
 """
@@ -277,7 +278,8 @@ def judge(n: int, lost: int, errors: list[str], vote_p95: float, reveal_p95: flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--participants", type=int, nargs="+", default=[10, 40, 200])
+    parser.add_argument("--participants", type=int, nargs="+", default=[10, 40, room.MAX_CAPACITY],
+                        help=f"room sizes to run (a room holds at most {room.MAX_CAPACITY})")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", action="store_true", help=f"store rooms in PostgreSQL ({PG_BASE})")
     parser.add_argument("--verbose", action="store_true", help="print every round's vote latencies")
