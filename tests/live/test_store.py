@@ -49,6 +49,23 @@ def test_store_vote_twice_replaces_the_first(store, payload):
     assert room.tally(store.scenario(new.room_id), snap.room, snap.seats, snap.votes).as_dict()["validate"] == 1
 
 
+def test_store_vote_many_writes_each_vote_as_vote_would_and_refuses_only_the_bad_ones(store, payload):
+    """The participants' server writes votes that arrive together in one transaction (a group commit)."""
+    new, (ann, bob, _cy, di) = started(store, payload, "Ann", "Bob", "Cy", "Di")
+    store.set_role(new.key, di.seat_id, "mentor")
+    before, public = store.version(new.room_id), store.version(new.room_id, public=True)
+    out = store.vote_many([(ann.token, "curious"), (bob.token, "validate"), ("no-such-token", "validate"),
+                           (di.token, "nonsense"), (di.token, "dismiss"), (ann.token, "validate")])
+    assert [getattr(v, "choice_id", None) for v in out] == ["curious", None, None, None, "dismiss", "validate"]
+    assert "Only mentors vote" in str(out[1]) and "no longer exists" in str(out[2]) and "not on offer" in str(out[3])
+    snap = store.snapshot(new.room_id)
+    assert sorted((v.seat_id, v.choice_id) for v in snap.votes) == sorted([(ann.seat_id, "validate"),
+                                                                           (di.seat_id, "dismiss")])
+    assert store.version(new.room_id) == before + 1  # one change for the batch
+    assert store.version(new.room_id, public=True) == public  # votes do not wake participants' views
+    assert store.vote_many([]) == []
+
+
 def test_store_only_the_facilitator_key_changes_the_room(store, payload):
     new, (ann, bob) = started(store, payload, "Ann", "Bob")
     other = store.create_room(payload)
