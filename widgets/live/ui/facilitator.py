@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as W
 
 from widgets.content.models import Course, Scenario
+from widgets.hub.links import for_everyone
 from widgets.live import room
 from widgets.live.debrief import build, export_tables, export_zip, to_csv
 from widgets.live.room import Seat, Snapshot
@@ -280,7 +281,8 @@ class FacilitatorApp:
 
     def _show_links(self) -> None:
         href = self._href or "http://127.0.0.1/voila/render/live/facilitator.ipynb"
-        link = join_link(href, self.code)
+        # On a hub, the shared link opens the participant's page on each participant's own server.
+        link = for_everyone(join_link(href, self.code), self.env)
         self.join.value = H.join_box(self.code, link, qr_svg(link))
         self.private.value = H.private_link(facilitator_link(href, self.key))
 
