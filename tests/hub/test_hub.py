@@ -77,6 +77,18 @@ def _singleuser_python(root: Path) -> str:
     return str(env / "bin" / "python")
 
 
+#: Seconds each step of each test took, written to test-artifacts/hub/steps.json (where the minutes go).
+STEPS: dict[str, float] = {}
+_last = [time.monotonic()]
+
+
+def _step(name: str) -> None:
+    """Record the time since the previous step under ``name``."""
+    now = time.monotonic()
+    STEPS[name] = round(now - _last[0], 1)
+    _last[0] = now
+
+
 @dataclass
 class Hub:
     url: str
@@ -175,6 +187,7 @@ def hub(databases: dict[str, str | None]) -> Iterator[Hub]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"JupyterHub did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.5)
+        _step("hub: start")
         yield state
     finally:
         proc.send_signal(signal.SIGTERM)  # the hub stops the mentors' servers and the proxy it started
@@ -187,6 +200,7 @@ def hub(databases: dict[str, str | None]) -> Iterator[Hub]:
             subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the hub's log, for a failure's diagnosis
         shutil.copy(log, ARTIFACTS / "jupyterhub.log")
+        (ARTIFACTS / "steps.json").write_text(json.dumps(STEPS, indent=2), encoding="utf-8")
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -254,6 +268,7 @@ def _wait_for_event(path: Path, timeout: float = 60) -> dict:
 
 
 def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(browser, hub: Hub) -> None:
+    _step("(between tests)")
     admin = hub.users[0]
     ana, ben = hub.name("ana"), hub.name("ben")
     for name in (admin, ana, ben):
@@ -271,6 +286,7 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
     for name in (ana, ben):
         approve.goto(f"{hub.url}/hub/authorize/{name}")
     approve.context.close()
+    _step("sign-in: sign up, refuse, approve")
 
     pages = {}
     for name in (ana, ben):
@@ -280,6 +296,7 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
         assert f"signed in as {name}" in page.inner_text("main")
         assert page.locator("a", has_text="Open JupyterLab").get_attribute("href") == "lab"
         pages[name] = page
+    _step("sign-in: two servers spawned")
 
     for name, page in pages.items():
         page.locator("a[href*='01-foundations/module.ipynb']").first.click()
@@ -290,12 +307,20 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
             if player.locator("[data-testid=continue]").count():  # a content note comes before the scenario
                 player.locator("[data-testid=continue]").click()
             player.locator("[data-testid=choices] [data-choice]").first.click()
+            # The course's Voilà template (deploy/jupyterhub/singleuser/voila.py), not Voilà's stock one: the
+            # rendered cells are the page's main landmark, the JupyterLab-only note is hidden, no CDN links
+            # (Font Awesome: the template; MathJax: the server's tornado_settings).
+            assert page.locator("#rendered_cells[role=main]").count() == 1
+            assert page.locator(".mc-lab-only").count() == 1 and not page.locator(".mc-lab-only").is_visible()
+            html = page.content().lower()
+            assert "cdn.jsdelivr.net" not in html and "ajax/libs/mathjax" not in html
         except Exception:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"module-01-{name.rsplit('-', 1)[-1]}.png"), full_page=True)
             raise
 
     docs = {name: _wait_for_event(_progress(name)) for name in pages}
+    _step("sign-in: module 01 played")
     # What one active mentor costs (their server and the kernel of the page they have open), for the
     # capacity table in deploy/jupyterhub/README.md; written beside the hub's log.
     usage = {name: _usage(name) for name in pages}
@@ -400,6 +425,7 @@ def staff(browser, hub: Hub) -> dict[str, str]:
     for name in names.values():
         _sign_up(browser, hub, name)
     _approve(browser, hub, *names.values())
+    _step("staff: sign up, approve")
     return names
 
 
@@ -427,10 +453,12 @@ def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, s
     assert course.is_dir() and course.stat().st_uid == entry.pw_uid
     assert _server_env(trainer)["MENTOR_COURSE_GRADEBOOK_URL"] == hub.gradebook_url
     assert "MENTOR_COURSE_GRADEBOOK_URL" not in _server_env(mentor)
+    _step("trainers: trainer's server spawned")
 
     # Release (docs/trainers.md, workflow A), as in a terminal of the trainer's server.
     _in_server(trainer, "nbgrader", "generate_assignment", ASSIGNMENT, "--force", cwd=course)
     _in_server(trainer, "nbgrader", "release_assignment", ASSIGNMENT, cwd=course)
+    _step("trainers: generate and release")
 
     # The mentor fetches, answers and submits from their own server.
     own = _sign_in(browser, hub, mentor)
@@ -447,6 +475,7 @@ def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, s
     assert (home / rel).stat().st_uid == pwd.getpwnam(mentor).pw_uid  # saved by the mentor's own server
     statuses = {a["status"] for a in _nbgrader(own, hub, mentor, "submit")}
     assert "submitted" in statuses, statuses
+    _step("trainers: mentor fetches, answers, submits")
 
     # Collect and autograde (the course's command: one line per mentor), into the PostgreSQL gradebook.
     _in_server(trainer, "nbgrader", "collect", ASSIGNMENT, cwd=course)
@@ -454,6 +483,7 @@ def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, s
     graded = _in_server(trainer, "mentor-course", "grading", "autograde", ASSIGNMENT, cwd=course)
     assert f"{mentor}: ok" in graded
     assert not (course / "gradebook.db").exists()
+    _step("trainers: collect and autograde")
 
     # Grade with the course's rubric view, served by Voilà on the trainer's own server.
     desk.goto(f"{hub.url}/user/{trainer}/voila/render/nbgrader-course/grading.ipynb")
@@ -478,14 +508,22 @@ def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, s
     with psycopg.connect(hub.gradebook_url.replace("postgresql+psycopg", "postgresql")) as conn:
         graders = conn.execute("SELECT grader FROM mentor_rubric_grade WHERE student = %s", (mentor,)).fetchall()
     assert graders == [(trainer,)]  # the view knows the trainer by their hub name
+    _step("trainers: grade in the grading view")
     desk.context.close()
 
     # Feedback, returned through the exchange; the mentor fetches it from their own server.
-    _in_server(trainer, "mentor-course", "grading", "feedback", ASSIGNMENT, "--student", mentor, cwd=course)
-    _in_server(trainer, "nbgrader", "release_feedback", ASSIGNMENT, cwd=course)
+    written = _in_server(trainer, "mentor-course", "grading", "feedback", ASSIGNMENT, "--student", mentor, cwd=course)
+    assert "1 feedback file(s) written" in written, written
+    released = _in_server(trainer, "nbgrader", "release_feedback", ASSIGNMENT, cwd=course)
+    assert f"Releasing feedback for student '{mentor}'" in released, released
     _nbgrader(own, hub, mentor, "fetch_feedback")
     returned = list((home / ASSIGNMENT / "feedback").rglob(f"{ASSIGNMENT}.html"))
-    assert len(returned) == 1 and returned[0].stat().st_uid == pwd.getpwnam(mentor).pw_uid
+    assert len(returned) == 1, (released, sorted(str(p) for p in (hub.root / "exchange").rglob("*")),
+                                sorted(str(p) for p in (home / ".local").rglob("*")),
+                                [(p.parent.name, p.read_text()) for p in course.rglob("submission_secret.txt")],
+                                [p.read_text() for p in home.rglob("submission_secret.txt")])
+    assert returned[0].stat().st_uid == pwd.getpwnam(mentor).pw_uid
+    _step("trainers: feedback generated, returned, fetched")
     html = returned[0].read_text(encoding="utf-8")
     assert "<strong>Rubric: Reflective, 15 of 20</strong> (7.5 of 10 points)" in html
     own.context.close()
@@ -520,6 +558,7 @@ def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub
     fac = _sign_in(browser, hub, facilitator)
     fac.wait_for_url(f"**/user/{facilitator}/mentor-course", timeout=SPAWN_TIMEOUT_MS)
     assert _server_env(facilitator)["MENTOR_COURSE_ROOMS_URL"] == hub.rooms_url
+    _step("live: facilitator's server spawned")
     fac.goto(f"{hub.url}/user/{facilitator}/voila/render/course/modules/live/facilitator.ipynb")
     people = {}
     try:
@@ -532,6 +571,7 @@ def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub
         link = fac.locator(".mc-live-link a").get_attribute("href")
         # The link the facilitator shares sends each person to their own server, not the facilitator's.
         assert f"/user/{facilitator}/" not in link and "/hub/user-redirect/" in link, link
+        _step("live: room created")
 
         for name in (ana, ben):
             page = _sign_in(browser, hub, name)  # their server is still running from the first test
@@ -545,6 +585,7 @@ def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub
             assert name in you.inner_text()  # the hub name, which nobody typed
             people[name] = page
         fac.get_by_text("Participants (2 of").wait_for(timeout=LIVE_WAIT_MS)
+        _step("live: two mentors joined")
         # The console knows each participant by their hub name; both become mentors, so the room votes.
         fac.get_by_label(ben).select_option("mentor")
         people[ben].locator(".mc-live-you", has_text="the mentor").wait_for(timeout=LIVE_WAIT_MS)
@@ -555,6 +596,7 @@ def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub
             page.locator(".mc-live-choice").first.click()
             page.get_by_role("button", name="✓ Your vote:").wait_for(timeout=LIVE_WAIT_MS)
         fac.locator('.mc-live-count[data-voters="2"]').wait_for(timeout=LIVE_WAIT_MS)
+        _step("live: two votes counted")
         votes = fac.locator(".mc-live-votes").inner_text() if fac.locator(".mc-live-votes").count() else ""
     except Exception:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
