@@ -52,15 +52,32 @@ def _free_port() -> int:
 def _singleuser_python(root: Path) -> str:
     """A Python every Unix user can run, seeing this environment's packages.
 
-    The test's own interpreter may live under /root (pyenv), which other users cannot enter; a venv
-    from the system's Python of the same version, with a .pth that adds this environment's
-    site-packages and share/jupyter, runs the same code as any user. (A programme installs the course into a venv under
-    /opt instead: deploy/jupyterhub/README.md.)"""
-    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    if not system.exists():
-        return sys.executable
+    The test's own interpreter may live under /root (pyenv), which other users cannot enter. Its
+    installation is hard-linked into ``root`` (same files, no copying, when both are on one filesystem)
+    and a venv made from it, with a .pth that adds this environment's site-packages: the same Python,
+    to the patch release, as the packages were installed for (Debian's python3.11 is 3.11.2, and
+    soupsieve 2.7+, which nbconvert's HTML export uses, needs 3.11.5+: feedback failed with it). The
+    interpreter finds its libpython through a small launcher that sets LD_LIBRARY_PATH (its RUNPATH names
+    the /root folder); the server's processes inherit it. Without hard links, the system's Python of the
+    same minor version is used. (A programme installs the course into a venv under /opt instead:
+    deploy/jupyterhub/README.md.)"""
+    base = Path(sys.base_prefix)
+    linked = root / "python"
     env = root / "singleuser-env"
-    subprocess.run([str(system), "-m", "venv", "--without-pip", str(env)], check=True)
+    if subprocess.run(["cp", "-al", str(base), str(linked)], capture_output=True).returncode == 0:
+        interpreter = linked / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+        subprocess.run([str(interpreter), "-m", "venv", "--without-pip", str(env)], check=True,
+                       env=dict(os.environ, LD_LIBRARY_PATH=str(linked / "lib")))
+        launcher = env / "bin" / "python-for-hub"
+        launcher.write_text(f"#!/bin/sh\nexport LD_LIBRARY_PATH={linked / 'lib'}\nexec {env / 'bin' / 'python'} \"$@\"\n")
+        launcher.chmod(0o755)
+        python = launcher
+    else:
+        system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+        if not system.exists():
+            return sys.executable
+        subprocess.run([str(system), "-m", "venv", "--without-pip", str(env)], check=True)
+        python = env / "bin" / "python"
     site = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
     (next((env / "lib").glob("python3*/site-packages")) / "mentor_course_hub.pth").write_text(
         f"import site; site.addsitedir({site!r})\n", encoding="utf-8")
@@ -74,7 +91,7 @@ def _singleuser_python(root: Path) -> str:
     for folder in ("share", "etc"):
         if (Path(sys.prefix) / folder).is_dir():
             (env / folder).symlink_to(Path(sys.prefix) / folder, target_is_directory=True)
-    return str(env / "bin" / "python")
+    return str(python)
 
 
 #: Seconds each step of each test took, written to test-artifacts/hub/steps.json (where the minutes go).
