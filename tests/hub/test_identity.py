@@ -63,19 +63,3 @@ def test_header_says_who_is_signed_in(tmp_path: Path) -> None:
     assert not props["link"]
     assert "signed in as alice" in props["where"] and "other mentors cannot read it" in props["where"]
 
-
-def test_a_shared_link_opens_on_each_users_own_server() -> None:
-    """A join link a facilitator shares must not name the facilitator's server (mentors may not open it):
-    on a hub it goes through /hub/user-redirect/ to each participant's own server."""
-    from widgets.hub.links import for_everyone
-
-    hub = {"JUPYTERHUB_SERVICE_PREFIX": "/user/fay/", "JUPYTERHUB_BASE_URL": "/"}
-    link = "https://hub.example.org/user/fay/voila/render/course/modules/live/participant.ipynb?code=KXR7PM"
-    assert for_everyone(link, hub) == ("https://hub.example.org/hub/user-redirect/voila/render/course/modules/live/"
-                                       "participant.ipynb?code=KXR7PM")
-    assert for_everyone("http://h/base/user/fay/live/join?code=A", {**hub, "JUPYTERHUB_SERVICE_PREFIX": "/base/user/fay/",
-                                                                    "JUPYTERHUB_BASE_URL": "/base/"}) == \
-        "http://h/base/hub/user-redirect/live/join?code=A"
-    assert for_everyone(link, {}) == link                      # not on a hub: as it is
-    other = "https://hub.example.org/user/ana/voila/x.ipynb"    # not this server's page
-    assert for_everyone(other, hub) == other

@@ -215,24 +215,3 @@ def test_facilitator_lists_scenarios_numbered_in_course_order():
     assert rest == sorted(rest, key=position.__getitem__)
     for label, _, sc in listed:
         assert label.startswith(f"{position[sc.module]} · ")
-
-
-def test_apps_on_a_hub_the_participant_is_the_signed_in_user(env, course_root):
-    """On a JupyterHub (JUPYTERHUB_USER in the kernel's environment) the seat takes the hub name: the field
-    shows it and is locked, and a different value sent to the kernel is not used."""
-    async def main() -> None:
-        fac = facilitator(env, course_root)
-        fac.create()
-        await until(lambda: fac.code, "the room")
-        ana = participant({**env, "JUPYTERHUB_USER": "ana-<b>x"}, f"code={fac.code}")
-        assert ana.name.value == "ana-<b>x" and ana.name.disabled
-        assert "ana-&lt;b&gt;x" in ana.join_panel.children[0].value and "ana-<b>x" not in ana.join_panel.children[0].value
-        ana.name.value = "Someone else"  # what a tampered page could send
-        ana.join()
-        await until(lambda: ana.seat is not None, "Ana's seat")
-        assert ana.seat.name == "ana-<b>x"
-        await until(lambda: len(fac.rows) == 1, "Ana on the facilitator's list")
-        assert fac.rows[ana.seat.seat_id].role.description == "ana-<b>x"  # the console knows the hub name
-        stop(fac, ana)
-
-    asyncio.run(main())

@@ -9,9 +9,7 @@ so relative links resolve against the base URL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from html import escape
-from urllib.parse import urlsplit, urlunsplit
 
 #: Where the course folder is linked in each mentor's home (the single-user server's root).
 COURSE_LINK = "course"
@@ -19,10 +17,6 @@ COURSE_LINK = "course"
 LANDING_PATH = "mentor-course"
 #: Voilà's page prefix for notebooks under ``modules/`` of the linked course.
 VOILA_PREFIX = f"voila/render/{COURSE_LINK}/modules/"
-#: Set by JupyterHub in each single-user server (and its kernels): the server's own URL prefix
-#: (``/user/<name>/``) and the hub's base URL (``/``).
-SERVICE_PREFIX_ENV = "JUPYTERHUB_SERVICE_PREFIX"
-BASE_URL_ENV = "JUPYTERHUB_BASE_URL"
 
 
 def lab_link_html(user: str) -> str:
@@ -43,22 +37,4 @@ def with_hub_section(page: str, user: str) -> str:
     return page.replace("</main>", block + "</main>", 1) if "</main>" in page else page + block
 
 
-def for_everyone(link: str, environ: Mapping[str, str]) -> str:
-    """A link into this server made usable by every user of the hub.
-
-    On a hub a page's address names its owner's server (``/user/fay/voila/...``), which nobody else may
-    open (mentors have no ``access:servers`` scope). JupyterHub's ``/hub/user-redirect/<path>`` sends
-    whoever opens it to the same path on *their own* server, so a join link a facilitator shares opens the
-    participant's page on each participant's server. Off a hub (no ``JUPYTERHUB_SERVICE_PREFIX``), or for a
-    link outside this server, ``link`` is returned as it is."""
-    prefix = environ.get(SERVICE_PREFIX_ENV, "")
-    parts = urlsplit(link)
-    if not prefix or not parts.path.startswith(prefix):
-        return link
-    base = environ.get(BASE_URL_ENV, "/") or "/"
-    path = base.rstrip("/") + "/hub/user-redirect/" + parts.path[len(prefix):]
-    return urlunsplit(parts._replace(path=path))
-
-
-__all__ = ["BASE_URL_ENV", "COURSE_LINK", "LANDING_PATH", "SERVICE_PREFIX_ENV", "VOILA_PREFIX", "for_everyone",
-           "lab_link_html", "with_hub_section"]
+__all__ = ["COURSE_LINK", "LANDING_PATH", "VOILA_PREFIX", "lab_link_html", "with_hub_section"]

@@ -17,7 +17,6 @@ from typing import Any
 import ipywidgets as W
 
 from widgets.content.models import Course, Scenario
-from widgets.hub.links import for_everyone
 from widgets.live import room
 from widgets.live.debrief import build, export_tables, export_zip, to_csv
 from widgets.live.room import Seat, Snapshot
@@ -281,8 +280,7 @@ class FacilitatorApp:
 
     def _show_links(self) -> None:
         href = self._href or "http://127.0.0.1/voila/render/live/facilitator.ipynb"
-        # On a hub, the shared link opens the participant's page on each participant's own server.
-        link = for_everyone(join_link(href, self.code), self.env)
+        link = join_link(href, self.code)
         self.join.value = H.join_box(self.code, link, qr_svg(link))
         self.private.value = H.private_link(facilitator_link(href, self.key))
 

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from html import escape
 from typing import Any
 
 import ipywidgets as W
 
 from widgets.content.models import Scenario
-from widgets.learner import HUB_USER_ENV
 from widgets.live import room
 from widgets.live.codes import MAX_NAME, format_code
 from widgets.live.debrief import build
@@ -55,26 +53,18 @@ class ParticipantApp:
         self._syncing = False
 
         params = query(self.env)
-        #: On a JupyterHub the participant is the signed-in user: the room knows them by their hub name (the
-        #: facilitator's console lists it), and the page does not let them type another.
-        self.hub_user = self.env.get(HUB_USER_ENV, "").strip()
         # --- joining ---
         self.code = W.Text(value=params.get(CODE, ""), description="Join code", placeholder="e.g. KXR-7PM",
                            style={"description_width": "8rem"}, layout=W.Layout(width="22rem"))
-        self.name = W.Text(value=self.hub_user, description="Display name", disabled=bool(self.hub_user),
-                           placeholder=f"up to {MAX_NAME} characters",
+        self.name = W.Text(description="Display name", placeholder=f"up to {MAX_NAME} characters",
                            style={"description_width": "8rem"}, layout=W.Layout(width="28rem"))
         self.join_btn = W.Button(description="Join", button_style="primary")
         self.join_btn.on_click(lambda _: self.join())
-        if self.hub_user:
-            intro = (f"<h2>Join a live role-play</h2><p>Type the code on your facilitator's screen. Others in the room "
-                     f"will see you as <strong>{escape(self.hub_user)}</strong>, the name you signed in with. Nothing "
-                     "you do is shared beyond this room, and the room is deleted after the session.</p>")
-        else:
-            intro = ("<h2>Join a live role-play</h2><p>Type the code on your facilitator's screen and the name others "
-                     "will see. Nothing you type is shared beyond this room, and the room is deleted after the session."
-                     "</p>")
-        self.join_panel = section([html(intro), self.code, self.name, self.join_btn])
+        self.join_panel = section([
+            html("<h2>Join a live role-play</h2><p>Type the code on your facilitator's screen and the name others "
+                 "will see. Nothing you type is shared beyond this room, and the room is deleted after the session."
+                 "</p>"),
+            self.code, self.name, self.join_btn])
 
         # --- the seat ---
         self.you = html()
@@ -122,8 +112,7 @@ class ParticipantApp:
         store = self.store
         if store is None or self.seat is not None:  # the hidden Join button of a seated page does nothing
             return
-        # The hub's name, never the text field's value (a page could send another one to the kernel).
-        code, name = self.code.value, self.hub_user or self.name.value
+        code, name = self.code.value, self.name.value
 
         async def run() -> None:
             seat = await call(store.join, code, name, client=self.client, browser=self.browser)
