@@ -101,6 +101,17 @@ def test_benchmarks_live_budget(bench):
     assert not _passes(judge("postgres", 0, [], 120.0, 250.0))
 
 
+def test_benchmarks_live_e2e_budget(bench):
+    module = bench("bench_live_e2e")
+    judge = module.judge
+    assert _passes(judge(40, 0, [], 250.0, 280.0))
+    assert not _passes(judge(40, 1, [], 100.0, 100.0))  # one lost vote fails however fast
+    assert not _passes(judge(40, 0, ["The room database cannot be used right now"], 100.0, 100.0))
+    assert not _passes(judge(40, 0, [], 301.0, 100.0))
+    assert not _passes(judge(40, 0, [], 100.0, 301.0))
+    assert module.pct([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == 3.0 and module.pct([1.0] * 18 + [100.0] * 2, 0.95) == 100.0
+
+
 def test_benchmarks_validate_budget(bench):
     judge = bench("bench_validate").judge
     assert _passes(judge(0.284, 0.287, 0.059))

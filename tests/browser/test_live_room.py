@@ -2,24 +2,22 @@
 display names shown as typed, never run?
 
 `mentor-course serve` (real Voilà on 127.0.0.1, over this repository's course, with a temporary data
-folder) is driven in Debian's Chromium: one facilitator and three participants, each in a browser
-context of their own (separate cookies and storage, as separate people). Screenshots go to
-$MENTOR_COURSE_ARTIFACTS (default: a pytest temporary folder).
+folder) is driven in Debian's Chromium: one facilitator (the Voilà console) and three participants on the
+page the server itself serves (``live/join``, widgets/live/web), each in a browser context of their own
+(separate cookies and storage, as separate people); one of them uses only the keyboard. Screenshots go
+to $MENTOR_COURSE_ARTIFACTS (default: a pytest temporary folder).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
+from widgets.serving import process
 
 pytestmark = pytest.mark.browser
 
@@ -27,58 +25,34 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 FACILITATOR = "voila/render/live/facilitator.ipynb"
-PARTICIPANT = "voila/render/live/participant.ipynb"
+PARTICIPANT = "live/join"
 LOAD = 120_000  # ms: a page's first load starts a kernel, which is slow on 2 busy cores
 WAIT = 30_000
 SERIOUS = {"serious", "critical"}
 
 
 class Server:
-    def __init__(self, url: str, data: Path) -> None:
-        self.url, self.data = url, data
+    def __init__(self, served: process.ServeProcess, data: Path) -> None:
+        self.url, self.data, self.served = served.url, data, served
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    def kernels(self) -> set[str]:
+        return self.served.kernel_ids()
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`mentor-course serve` over the repository's course, no preheated kernels (only the pages this
-    test opens start one); plain `voila` on modules/ if the serving part is absent."""
+    """`mentor-course serve` over the repository's course, no preheated kernels (only the facilitator's
+    console starts one: participants are served by the server itself)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's Chromium is not installed")
     tmp = tmp_path_factory.mktemp("live-served")
     data = tmp / "data"
     data.mkdir()
+    served = process.serve(REPO, data, tmp / "serve.log", "--pool-size", "0", "--kernels-per-client", "0")
     try:
-        from widgets.serving import process
-    except ImportError:
-        process = None
-    if process is not None:
-        served = process.serve(REPO, data, tmp / "serve.log", "--pool-size", "0", "--kernels-per-client", "0")
-        try:
-            yield Server(served.url, data)
-        finally:
-            served.stop()
-        return
-    port = _free_port()
-    env = {**os.environ, "MENTOR_COURSE_DATA": str(data), "MENTOR_COURSE_ROOT": str(REPO)}
-    with (tmp / "voila.log").open("w") as log:
-        proc = subprocess.Popen([shutil.which("voila") or "voila", str(REPO / "modules"), "--no-browser",
-                                 f"--port={port}", "--Voila.ip=127.0.0.1"], cwd=REPO, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while "http://127.0.0.1" not in (tmp / "voila.log").read_text() and proc.poll() is None:
-        assert time.monotonic() < deadline, "voila did not start"
-        time.sleep(0.2)
-    try:
-        yield Server(f"http://127.0.0.1:{port}/", data)
+        yield Server(served, data)
     finally:
-        proc.terminate()
-        proc.wait(30)
+        served.stop()
 
 
 @pytest.fixture(scope="module")
@@ -126,14 +100,32 @@ def create_room(person: Person, scenario: str) -> str:
     return page.locator(".mc-live-code").get_attribute("data-code")
 
 
-def join(person: Person, link: str, name: str) -> None:
+def join(person: Person, link: str, name: str, *, keyboard: bool = False) -> None:
     page = person.page
     page.goto(link, timeout=LOAD)
     page.get_by_label("Display name").wait_for(timeout=LOAD)
-    page.get_by_label("Display name").fill(name)
-    page.get_by_role("button", name="Join").click()
+    page.wait_for_function("() => !document.getElementById('mc-join-btn').disabled", timeout=WAIT)  # connected
+    if keyboard:  # Tab from the code (filled from the link) to the name, type it, Enter submits the form
+        page.get_by_label("Join code").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == "mc-name"
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_label("Display name").fill(name)
+        page.get_by_role("button", name="Join").click()
     page.locator(".mc-live-you").wait_for(timeout=WAIT)
     page.wait_for_function("() => new URL(location.href).searchParams.get('seat')", timeout=WAIT)
+
+
+def vote_by_keyboard(person: Person) -> None:
+    """Tab to the first choice (from the choices' group) and press Enter, as a keyboard user votes."""
+    page = person.page
+    page.wait_for_function("() => { const b = document.querySelector('.mc-live-choice'); return b && !b.disabled; }",
+                           timeout=WAIT)
+    page.locator(".mc-live-choice").first.focus()
+    assert page.evaluate("() => document.activeElement.classList.contains('mc-live-choice')")
+    page.keyboard.press("Enter")
 
 
 def phase(person: Person) -> str:
@@ -170,10 +162,12 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
         open_facilitator(fac, live_server)
         code = create_room(fac, "Capstone")
         link = fac.page.locator(".mc-live-link a").get_attribute("href")
-        assert link.endswith(f"participant.ipynb?code={code}")
+        assert link.endswith(f"/live/join?code={code}")  # the page the server itself serves, no kernel
         assert fac.page.locator(".mc-live-qr svg").count() == 1
+        kernels = len(live_server.kernels())
         for person, name in zip(people, ("Aiko", "Ben", "Chidi"), strict=True):
-            join(person, link, name)
+            join(person, link, name, keyboard=person is aiko)
+        assert len(live_server.kernels()) == kernels  # participants start no kernel
         fac.page.get_by_text("Participants (3 of").wait_for(timeout=WAIT)
         assert "the mentor" in aiko.page.locator(".mc-live-you").inner_text()
         assert "the mentee" in ben.page.locator(".mc-live-you").inner_text()
@@ -198,11 +192,15 @@ def test_live_room_cohort_plays_capstone_to_debrief(chromium, live_server, artif
             assert steps <= 20, "the capstone did not reach its debrief in 20 steps"
             press(fac, "Open votes")
             wait_phase(aiko, "voting")
-            aiko.page.locator(".mc-live-choice").first.click()
+            vote_by_keyboard(aiko)
             aiko.page.get_by_role("button", name="✓ Your vote:").wait_for(timeout=WAIT)
+            aiko.page.locator("#mc-status", has_text="Vote recorded").wait_for(timeout=WAIT)  # announced
             fac.page.locator('.mc-live-count[data-voters="1"]').wait_for(timeout=WAIT)
             if steps == 1:
-                chidi.page.locator(".mc-live-checklist input[type=checkbox]").first.check()
+                box = chidi.page.locator(".mc-live-checklist input[type=checkbox]").first
+                box.focus()
+                chidi.page.keyboard.press("Space")  # a checkbox ticks from the keyboard
+                assert box.is_checked()
                 aiko.page.locator(".mc-live-choice").first.scroll_into_view_if_needed()
                 aiko.page.screenshot(path=str(artifacts / "live-mentor-voting.png"))
                 assert serious_violations(aiko.page, ".mc-live") == []

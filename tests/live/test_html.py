@@ -77,7 +77,10 @@ def test_html_debrief_notes_are_for_the_facilitator_only(snap_and_sc):
 
 def test_html_join_box_escapes_the_link_and_names_the_qr_code():
     link = links.join_link('http://h:1/voila/render/live/facilitator.ipynb?key=s"><x', "KXR7PM")
-    assert link == "http://h:1/voila/render/live/participant.ipynb?code=KXR7PM"
+    assert link == "http://h:1/live/join?code=KXR7PM"  # served by the server itself, not a notebook
+    assert links.join_link("https://h/user/a%20b/voila/render/x/facilitator.ipynb", "K") == "https://h/user/a%20b/live/join?code=K"
+    assert links.join_link("https://h/user/fac/voila/render/x/facilitator.ipynb", "K", "/") == \
+        "https://h/hub/user-redirect/live/join?code=K"
     out = H.join_box("KXR7PM", link + '"<b>', links.qr_svg(link))
     assert "KXR-7PM" in out and 'aria-label="QR code of the join link"' in out and "<svg" in out
     assert '"<b>' not in out

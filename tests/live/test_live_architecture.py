@@ -35,3 +35,15 @@ def test_live_architecture_views_do_not_talk_sql():
         text = path.read_text(encoding="utf-8")
         assert "sqlite3" not in _imports(path) and "psycopg" not in _imports(path), path.name
         assert "SELECT " not in text and "INSERT " not in text, path.name
+
+
+def test_live_architecture_the_participant_server_talks_no_sql_and_its_fan_out_needs_no_tornado():
+    """The participants' server (widgets/live/web) uses the store like any view; its fan-out (rooms.py) is
+    free of tornado and Jupyter, so it is tested and reused without a server; no ipywidgets anywhere there."""
+    for path in (LIVE / "web").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "sqlite3" not in _imports(path) and "psycopg" not in _imports(path), path.name
+        assert "SELECT " not in text and "INSERT " not in text, path.name
+        assert not any(n.split(".")[0] in ("ipywidgets", "anywidget", "IPython") for n in _imports(path)), path.name
+    pure = _imports(LIVE / "web" / "rooms.py")
+    assert not any(n.split(".")[0] in ("tornado", "jupyter_server", "voila") for n in pure), sorted(pure)

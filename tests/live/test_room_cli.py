@@ -21,7 +21,7 @@ def test_cli_room_create_list_export_delete(tmp_path: Path, live_yaml: Path):
     made = run("create", str(live_yaml), "--store", url, "--server", "http://course.example:8866", "--hours", "2")
     assert made.exit_code == 0, made.output
     code = re.search(r"join code:\s+(\S+)", made.output).group(1)
-    assert f"http://course.example:8866/voila/render/live/participant.ipynb?code={code.replace('-', '')}" in made.output
+    assert f"http://course.example:8866/live/join?code={code.replace('-', '')}" in made.output
     key = re.search(r"facilitator\.ipynb\?key=(\S+)", made.output).group(1)
     listed = run("list", "--store", url)
     assert code in listed.output and "lobby" in listed.output and "1 room" in listed.output

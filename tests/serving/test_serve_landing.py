@@ -91,7 +91,7 @@ def test_landing_html_links_live_apps_only_when_they_exist():
     assert "Live role-plays" not in without
     page = parse(landing_html(course(M1), Availability(frozenset(), LIVE_APPS)))
     assert ("voila/render/live/facilitator.ipynb", "Facilitator console") in page.links
-    assert ("voila/render/live/participant.ipynb", "Join a live room") in page.links
+    assert ("live/join", "Join a live room") in page.links  # served by the server itself (widgets/live/web)
 
 
 def test_landing_html_fragment_uses_given_prefix_and_no_document():
@@ -109,10 +109,11 @@ def test_discover_finds_notebooks_and_live_apps(tmp_path: Path):
     (tmp_path / "01-first" / "module.ipynb").write_text("{}")
     (tmp_path / "02-second").mkdir()
     (tmp_path / "live").mkdir()
-    (tmp_path / "live" / "participant.ipynb").write_text("{}")
+    assert discover(course(M1, M2), tmp_path).live_apps == ()
+    (tmp_path / "live" / "facilitator.ipynb").write_text("{}")
     found = discover(course(M1, M2), tmp_path)
     assert found.modules == frozenset({"01-first"})
-    assert [a.path for a in found.live_apps] == ["live/participant.ipynb"]
+    assert [a.path for a in found.live_apps] == ["live/facilitator.ipynb", "live/join"]
 
 
 def test_problem_html_escapes_its_message():

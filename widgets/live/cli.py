@@ -18,6 +18,7 @@ import click
 from widgets.live.errors import LiveError
 
 PAGES = "voila/render/live/"
+PARTICIPANT_PATH = "live/join"  # served by the server itself (widgets/live/web)
 
 
 def store_url(store: str | None, data_dir: Path | None) -> str:
@@ -101,7 +102,7 @@ def create(scenario: Path, hours: float | None, capacity: int, server: str, stor
             raise click.ClickException(str(exc)) from None
         click.echo(f"room {new.room_id} for '{payload['scenario']['title']}' in {st.description}")
     click.echo(f"join code:         {format_code(new.code)}")
-    click.echo(f"join link:         {base}{PAGES}participant.ipynb?code={new.code}")
+    click.echo(f"join link:         {base}{PARTICIPANT_PATH}?code={new.code}")
     click.echo(f"facilitator link:  {base}{PAGES}facilitator.ipynb?key={new.key}")
     click.echo("Keep the facilitator link private: whoever has it controls the room.")
 

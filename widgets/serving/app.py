@@ -35,6 +35,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from widgets.live.web.handlers import mount as mount_live
 from widgets.plugins import install
 from widgets.serving.clients import CURRENT_VISIT, KernelLimits
 from widgets.serving.handlers import (
@@ -135,6 +136,9 @@ class CourseVoila(Voila):
         self.app.settings[LIMITS_SETTING] = self.limits
         self.app.settings[PROXIES_SETTING] = self.course_settings.trusted_proxies
         self.app.add_handlers(".*$", self.init_handlers())
+        # Participants of live rooms are served here, by this process: one watcher per room, no kernels.
+        self.live_rooms = mount_live(self.app, self.server_url or "/",
+                                     trusted_proxies=tuple(self.course_settings.trusted_proxies))
         self._count_visitor_kernels()
         tornado.ioloop.PeriodicCallback(self._cull_unconnected, 2000).start()
         HTTPServer(self.app).add_sockets(self._sockets)
@@ -219,6 +223,9 @@ class CourseVoila(Voila):
     def shutdown(self) -> None:
         """Stop every kernel (the visitors' and the preheated ones) and remove the connection folder."""
         run_sync(self.kernel_manager.shutdown_all)()
+        rooms = getattr(self, "live_rooms", None)
+        if rooms is not None:
+            rooms.close()
         shutil.rmtree(self.connection_dir, ignore_errors=True)
 
 

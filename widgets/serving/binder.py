@@ -43,6 +43,8 @@ VOILA_CONFIG: dict[str, Any] = {
 #: page then fetched MathJax from that CDN (failing offline, and telling a third party each visitor's
 #: address). Both set to null is what standalone Voilà (``mentor-course serve``) does, and the page then
 #: loads no MathJax; the course's prose has no mathematics.
+#: The Jupyter server extension that serves the live rooms' participant page.
+LIVE_EXTENSION = "widgets.live.web.extension"
 SERVER_CONFIG: dict[str, Any] = {"ServerApp": {"tornado_settings": {"mathjax_url": None, "mathjax_config": None}}}
 
 
@@ -130,6 +132,8 @@ def write_server_config(prefix: Path) -> Path:
         config = json.loads(path.read_text(encoding="utf-8"))
     config.setdefault("ServerApp", {}).setdefault("tornado_settings", {}).update(
         SERVER_CONFIG["ServerApp"]["tornado_settings"])
+    # The live rooms' participant page (live/join), served by the server itself: no kernel per participant.
+    config["ServerApp"].setdefault("jpserver_extensions", {})[LIVE_EXTENSION] = True
     path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return path
 

@@ -24,17 +24,21 @@ MODULE_NOTEBOOK = "module.ipynb"
 class LiveApp:
     """One of the live role-play apps under ``modules/live/``."""
 
-    path: str  # relative to modules/, with forward slashes
+    path: str  # relative to modules/, with forward slashes (a notebook); or below the server's base URL
     title: str
     description: str
+    #: A page the server itself serves (``path`` below its base URL), shown when ``needs`` exists.
+    served: bool = False
+    needs: str = ""
 
 
 #: The live apps, in the order the landing page lists them; each is linked once its notebook exists.
 LIVE_APPS: tuple[LiveApp, ...] = (
     LiveApp("live/facilitator.ipynb", "Facilitator console",
             "Open a live room for a scenario, let a cohort join with a code, run the votes and the debrief."),
-    LiveApp("live/participant.ipynb", "Join a live room",
-            "Join a room with the code your facilitator gives you, and play your part."),
+    LiveApp("live/join", "Join a live room",
+            "Join a room with the code your facilitator gives you, and play your part.", served=True,
+            needs="live/facilitator.ipynb"),
 )
 
 
@@ -58,7 +62,7 @@ class Availability:
 def discover(course: Course, modules_dir: Path) -> Availability:
     """Look on disk for each module's notebook and for the live apps."""
     have = frozenset(m.id for m in course.modules if (modules_dir / m.id / MODULE_NOTEBOOK).is_file())
-    live = tuple(app for app in LIVE_APPS if (modules_dir / app.path).is_file())
+    live = tuple(app for app in LIVE_APPS if (modules_dir / (app.needs or app.path)).is_file())
     before = tuple(p for p in (BEFORE_PAGE,) if (modules_dir / p.path).is_file())
     after = tuple(p for p in (AFTER_PAGE,) if (modules_dir / p.path).is_file())
     return Availability(have, live, before, after)
@@ -104,7 +108,8 @@ def _module_item(number: int, m: ModuleInfo, available: bool, prefix: str) -> st
 def _live_section(apps: Iterable[LiveApp], prefix: str, *, slug: str = "live",
                   heading: str = "Live role-plays") -> str:
     items = "".join(
-        f'<li><h3><a href="{escape(notebook_href(app.path, prefix))}">{escape(app.title)}</a></h3>'
+        f'<li><h3><a href="{escape(app.path if app.served else notebook_href(app.path, prefix))}">'
+        f'{escape(app.title)}</a></h3>'
         f'<p class="description">{escape(app.description)}</p></li>'
         for app in apps
     )

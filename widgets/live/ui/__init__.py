@@ -1,7 +1,9 @@
-"""The live apps' views (ipywidgets and one small anywidget): they render snapshots and forward clicks.
+"""The facilitator's console (ipywidgets and one small anywidget): it renders snapshots and forwards clicks.
 
-``facilitator_app()`` and ``participant_app()`` are the one-line calls of modules/live/*.ipynb; they
-are imported on first use so that ``widgets.live.ui.html`` and ``links`` load without a kernel.
+``facilitator_app()`` is the one-line call of modules/live/facilitator.ipynb; it is imported on first
+use so that ``widgets.live.ui.html`` and ``links`` load without a kernel. Participants have no notebook:
+the server itself serves their page (:mod:`widgets.live.web`), with the HTML fragments of
+:mod:`widgets.live.ui.html`.
 """
 
 from __future__ import annotations
@@ -20,11 +22,4 @@ def facilitator_app(**kwargs: Any) -> None:
     show(**kwargs)
 
 
-def participant_app(**kwargs: Any) -> None:
-    """Show the participant's page (see :mod:`widgets.live.ui.participant`)."""
-    from widgets.live.ui.participant import participant_app as show
-
-    show(**kwargs)
-
-
-__all__ = ["facilitator_app", "participant_app"]
+__all__ = ["facilitator_app"]

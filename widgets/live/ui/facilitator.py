@@ -25,7 +25,7 @@ from widgets.live.ui import html as H
 from widgets.live.ui.bridge import PageBridge
 from widgets.live.ui.common import WIDE, environment, html, open_store, section, show, spawn
 from widgets.live.ui.feed import RoomFeed, call
-from widgets.live.ui.links import KEY, facilitator_link, join_link, key_from, page_url, qr_svg, query
+from widgets.live.ui.links import HUB_BASE_ENV, KEY, facilitator_link, join_link, key_from, page_url, qr_svg, query
 
 _BUTTONS = (
     (room.START, "Start the role-play"),
@@ -280,7 +280,7 @@ class FacilitatorApp:
 
     def _show_links(self) -> None:
         href = self._href or "http://127.0.0.1/voila/render/live/facilitator.ipynb"
-        link = join_link(href, self.code)
+        link = join_link(href, self.code, self.env.get(HUB_BASE_ENV, ""))
         self.join.value = H.join_box(self.code, link, qr_svg(link))
         self.private.value = H.private_link(facilitator_link(href, self.key))
 

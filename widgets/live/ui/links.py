@@ -11,7 +11,10 @@ import os
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-PARTICIPANT_PAGE = "participant.ipynb"
+#: The participant's page, served by the server itself (widgets/live/web), below the server's base URL.
+PARTICIPANT_PATH = "live/join"
+#: Set by JupyterHub in each single-user server (and so in its kernels): the hub's base URL.
+HUB_BASE_ENV = "JUPYTERHUB_BASE_URL"
 FACILITATOR_PAGE = "facilitator.ipynb"
 #: Query parameter names.
 CODE = "code"
@@ -38,9 +41,28 @@ def sibling(href: str, page: str, params: Mapping[str, str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(dict(params)), ""))
 
 
-def join_link(href: str, code: str) -> str:
-    """The participant page's address with the join code filled in (what the QR code holds)."""
-    return sibling(href, PARTICIPANT_PAGE, {CODE: code})
+def server_base(href: str) -> str:
+    """The server's base URL in a Voilà page's address: everything before ``voila/`` (``/`` for
+    `mentor-course serve`, ``/user/<name>/`` on a hub); the page's folder if it is not a Voilà page."""
+    parts = urlsplit(href)
+    path = parts.path
+    path = path.split("/voila/", 1)[0] + "/" if "/voila/" in path else path.rsplit("/", 1)[0] + "/" if "/" in path else "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def join_link(href: str, code: str, hub_base: str = "") -> str:
+    """The participant page's address with the join code filled in (what the QR code holds): the page
+    the server itself serves (widgets/live/web), next to the facilitator's Voilà page ``href``.
+
+    On a hub (``hub_base``: ``$JUPYTERHUB_BASE_URL``, set in every single-user server and its kernels)
+    each participant must open the page on their own server, not the facilitator's, which would refuse
+    them: the hub's ``user-redirect`` sends everyone to theirs."""
+    query_part = "?" + urlencode({CODE: code})
+    if hub_base:
+        parts = urlsplit(href)
+        base = hub_base if hub_base.endswith("/") else hub_base + "/"
+        return urlunsplit((parts.scheme, parts.netloc, base + "hub/user-redirect/" + PARTICIPANT_PATH, "", "")) + query_part
+    return server_base(href) + PARTICIPANT_PATH + query_part
 
 
 def facilitator_link(href: str, key: str) -> str:
@@ -62,4 +84,5 @@ def qr_svg(link: str) -> str:
     return segno.make(link, error="m").svg_inline(scale=4, dark="#000000", light="#ffffff", border=2)
 
 
-__all__ = ["facilitator_link", "join_link", "key_from", "page_url", "qr_svg", "query", "sibling"]
+__all__ = ["PARTICIPANT_PATH", "facilitator_link", "join_link", "key_from", "page_url", "qr_svg", "query", "server_base",
+           "sibling"]
