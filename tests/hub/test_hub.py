@@ -564,8 +564,9 @@ def _press(page, name: str) -> None:
 
 def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub, staff: dict[str, str]) -> None:
     """The facilitator (hub group facilitators) opens a room on their own server; two mentors open the link
-    it shares, each lands on their own server, joins under their hub name (not typed) and votes; the
-    facilitator's console lists both hub names and counts both votes, all through the PostgreSQL store."""
+    it shares, each lands on the participant page of their own server (widgets.live.web.extension), joins
+    under their hub name (not typed) and votes; the facilitator's console lists both hub names and counts
+    both votes, all through the PostgreSQL store."""
     if not hub.rooms_url:
         pytest.skip("no PostgreSQL server at 127.0.0.1:5432: servers on a hub share live rooms through PostgreSQL")
     import psycopg
@@ -594,7 +595,9 @@ def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub
             page = _sign_in(browser, hub, name)  # their server is still running from the first test
             page.wait_for_url(f"**/user/{name}/mentor-course", timeout=SPAWN_TIMEOUT_MS)
             page.goto(link)
-            page.wait_for_url(f"**/user/{name}/**")
+            page.wait_for_url(f"**/user/{name}/live/join*")  # the participant page on their own server
+            assert page.locator("#mc-name").input_value() == name and page.locator("#mc-name").get_attribute(
+                "readonly") is not None  # the hub name, shown and not editable
             page.get_by_role("button", name="Join").wait_for(timeout=SPAWN_TIMEOUT_MS)
             page.get_by_role("button", name="Join").click()
             you = page.locator(".mc-live-you")

@@ -7,7 +7,10 @@ c = get_config()  # noqa: F821 - provided by the Jupyter config loader
 
 from widgets.serving.binder import SERVER_CONFIG  # noqa: E402 - config files run top to bottom
 
-c.ServerApp.jpserver_extensions.update({"voila": True, "widgets.hub.extension": True})
+# The live rooms' participant page (<base>/live/join), served by the server itself: on a hub each
+# participant joins from their own server, under their hub name (widgets/live/web/extension.py).
+c.ServerApp.jpserver_extensions.update({"voila": True, "widgets.hub.extension": True,
+                                        "widgets.live.web.extension": True})
 # No MathJax from a public CDN in Voilà pages (widgets/serving/binder.py, SERVER_CONFIG). Assigned as a
 # plain dict: `c.ServerApp.tornado_settings.update(...)` makes a lazy value that JupyterHub's single-user
 # extension cannot read (it checks `'log_function' in config.ServerApp.tornado_settings`), and the
