@@ -197,6 +197,9 @@ TRAINER_COURSE = "nbgrader-course"
 # Live rooms across servers: every mentor's server must use the same store, so on a hub it is PostgreSQL
 # (without this each mentor would get a private SQLite file in their home, and rooms would not be shared).
 if _env("MENTOR_HUB_ROOMS_URL"):
+    if not _env("MENTOR_HUB_ROOMS_URL").startswith(("postgresql://", "postgres://")):
+        raise SystemExit(f"MENTOR_HUB_ROOMS_URL={_env('MENTOR_HUB_ROOMS_URL')!r}: give a PostgreSQL URL in libpq's form, "
+                         "postgresql://user:password@host:5432/database (every server shares it)")
     c.Spawner.environment["MENTOR_COURSE_ROOMS_URL"] = _env("MENTOR_HUB_ROOMS_URL")
 c.Spawner.start_timeout = int(_env("MENTOR_HUB_START_TIMEOUT", "120"))
 c.Spawner.http_timeout = int(_env("MENTOR_HUB_HTTP_TIMEOUT", "120"))
