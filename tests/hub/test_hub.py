@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -317,14 +318,13 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
     approve.context.close()
     _step("sign-in: sign up, refuse, approve")
 
-    pages = {}
-    for name in (ana, ben):
-        page = _sign_in(browser, hub, name)
+    # Both sign in before either server is up: the hub spawns the two servers at once.
+    pages = {name: _sign_in(browser, hub, name) for name in (ana, ben)}
+    for name, page in pages.items():
         # The hub spawns the mentor's own server, which opens the course's landing page (default_url).
         page.wait_for_url(f"**/user/{name}/mentor-course", timeout=SPAWN_TIMEOUT_MS)
         assert f"signed in as {name}" in page.inner_text("main")
         assert page.locator("a", has_text="Open JupyterLab").get_attribute("href") == "lab"
-        pages[name] = page
     _step("sign-in: two servers spawned")
 
     for name, page in pages.items():
@@ -445,20 +445,22 @@ def _nbgrader(page, hub: Hub, name: str, action: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def staff(browser, hub: Hub) -> dict[str, str]:
+def staff(browser, hub: Hub) -> dict[str, Any]:
     """The trainer and the facilitator named in MENTOR_HUB_TRAINERS/_FACILITATORS, signed up and approved
-    (one visit of the admin for both)."""
+    (one visit of the admin for both), then signed in at once, so both servers spawn together; each test
+    takes its person's page (``<role>-page``) and waits for the landing page."""
     if not hub.mentors:
         pytest.skip("the sign-in test did not get two mentors onto the hub")
     names = {"trainer": hub.users[1], "facilitator": hub.users[2]}
     for name in names.values():
         _sign_up(browser, hub, name)
     _approve(browser, hub, *names.values())
-    _step("staff: sign up, approve")
-    return names
+    pages = {f"{role}-page": _sign_in(browser, hub, name) for role, name in names.items()}
+    _step("staff: sign up, approve, sign in")
+    return {**names, **pages}
 
 
-def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, staff: dict[str, str]) -> None:
+def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, staff: dict[str, Any]) -> None:
     """A trainer (hub group trainers) releases; a mentor fetches, answers and submits from their own server;
     the trainer collects, autogrades, grades in course/grading.ipynb (Voilà, on their own server) into the
     PostgreSQL gradebook and returns feedback; the mentor fetches it. Every step runs as its user, with the
@@ -474,7 +476,7 @@ def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, s
 
     trainer = staff["trainer"]
     mentor, other = hub.mentors
-    desk = _sign_in(browser, hub, trainer)
+    desk = staff["trainer-page"]
     desk.wait_for_url(f"**/user/{trainer}/mentor-course", timeout=SPAWN_TIMEOUT_MS)
     entry = pwd.getpwnam(trainer)
     course = Path(entry.pw_dir) / "nbgrader-course"
@@ -574,7 +576,7 @@ def _press(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
-def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub, staff: dict[str, str]) -> None:
+def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub, staff: dict[str, Any]) -> None:
     """The facilitator (hub group facilitators) opens a room on their own server; two mentors open the link
     it shares, each lands on the participant page of their own server (widgets.live.web.extension), joins
     under their hub name (not typed) and votes; the facilitator's console lists both hub names and counts
@@ -585,7 +587,7 @@ def test_two_mentors_join_one_live_room_from_their_own_servers(browser, hub: Hub
 
     facilitator = staff["facilitator"]
     ana, ben = hub.mentors
-    fac = _sign_in(browser, hub, facilitator)
+    fac = staff["facilitator-page"]
     fac.wait_for_url(f"**/user/{facilitator}/mentor-course", timeout=SPAWN_TIMEOUT_MS)
     assert _server_env(facilitator)["MENTOR_COURSE_ROOMS_URL"] == hub.rooms_url
     _step("live: facilitator's server spawned")
