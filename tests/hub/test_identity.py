@@ -62,4 +62,3 @@ def test_header_says_who_is_signed_in(tmp_path: Path) -> None:
     props = learner_props(loc, loc.learner, "", "~/mentor-data/progress/alice.json")
     assert not props["link"]
     assert "signed in as alice" in props["where"] and "other mentors cannot read it" in props["where"]
-
