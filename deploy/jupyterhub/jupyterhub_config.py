@@ -8,6 +8,7 @@
 import importlib.util
 import os
 import pwd
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -183,10 +184,22 @@ EXCHANGE_DIR = Path(_env("MENTOR_HUB_EXCHANGE_DIR", "/srv/nbgrader/exchange"))
 EXCHANGE_DIR.mkdir(parents=True, exist_ok=True)
 EXCHANGE_DIR.chmod(0o1777)
 c.Spawner.environment["MENTOR_COURSE_EXCHANGE"] = str(EXCHANGE_DIR)
+#: The trainers' gradebook (nbgrader's tables and the course's rubric grades and safeguarding flags), shared
+#: by every trainer's server: a PostgreSQL URL. Given to trainers' servers only (make_unix_user below): it
+#: holds every mentor's grades, so a mentor's server must not be able to reach it.
+GRADEBOOK_URL = _env("MENTOR_HUB_GRADEBOOK_URL")
+if GRADEBOOK_URL and not GRADEBOOK_URL.startswith("postgresql"):
+    raise SystemExit(f"MENTOR_HUB_GRADEBOOK_URL={GRADEBOOK_URL!r}: give a PostgreSQL URL "
+                     "(postgresql+psycopg://user:password@host/database); trainers on separate servers share it")
+#: Where each trainer's own nbgrader course (a copy of the course's course/ folder) is made, in their home.
+TRAINER_COURSE = "nbgrader-course"
 
 # Live rooms across servers: every mentor's server must use the same store, so on a hub it is PostgreSQL
 # (without this each mentor would get a private SQLite file in their home, and rooms would not be shared).
 if _env("MENTOR_HUB_ROOMS_URL"):
+    if not _env("MENTOR_HUB_ROOMS_URL").startswith(("postgresql://", "postgres://")):
+        raise SystemExit(f"MENTOR_HUB_ROOMS_URL={_env('MENTOR_HUB_ROOMS_URL')!r}: give a PostgreSQL URL in libpq's form, "
+                         "postgresql://user:password@host:5432/database (every server shares it)")
     c.Spawner.environment["MENTOR_COURSE_ROOMS_URL"] = _env("MENTOR_HUB_ROOMS_URL")
 c.Spawner.start_timeout = int(_env("MENTOR_HUB_START_TIMEOUT", "120"))
 c.Spawner.http_timeout = int(_env("MENTOR_HUB_HTTP_TIMEOUT", "120"))
@@ -212,6 +225,25 @@ def make_unix_user(spawner) -> None:
     if not link.is_symlink() and not link.exists():
         link.symlink_to(COURSE_DIR, target_is_directory=True)
         os.lchown(link, entry.pw_uid, entry.pw_gid)
+    if "trainers" in {g.name for g in spawner.user.groups}:
+        prepare_trainer(spawner, entry)
+
+
+def prepare_trainer(spawner, entry: pwd.struct_passwd) -> None:
+    """A trainer's server: their own nbgrader course, copied from the course's ``course/`` folder on first
+    start (nbgrader writes releases, submissions and feedback into it, so it cannot be the shared, read-only
+    course), and the shared gradebook's URL. Later starts keep the copy as it is: it holds their work."""
+    home = Path(entry.pw_dir)
+    target = home / TRAINER_COURSE
+    if not target.exists():
+        shutil.copytree(COURSE_DIR / "course", target, symlinks=False, ignore=shutil.ignore_patterns(
+            "gradebook.db", "release", "submitted", "autograded", "feedback", "private", ".ipynb_checkpoints"))
+        for folder, _dirs, files in os.walk(target):
+            os.chown(folder, entry.pw_uid, entry.pw_gid)
+            for name in files:
+                os.chown(os.path.join(folder, name), entry.pw_uid, entry.pw_gid)
+    if GRADEBOOK_URL:
+        spawner.environment = {**spawner.environment, "MENTOR_COURSE_GRADEBOOK_URL": GRADEBOOK_URL}
 
 
 c.Spawner.pre_spawn_hook = make_unix_user

@@ -60,3 +60,17 @@ def test_a_wrong_sign_in_or_course_folder_stops_the_hub(monkeypatch, tmp_path: P
         _load(monkeypatch, tmp_path, MENTOR_HUB_AUTH="ldap")
     with pytest.raises(SystemExit, match=r"has no modules/course\.yaml"):
         _load(monkeypatch, tmp_path, MENTOR_HUB_COURSE_DIR=str(tmp_path))
+
+
+def test_the_trainers_gradebook_must_be_postgresql(monkeypatch, tmp_path: Path) -> None:
+    """Trainers on separate servers share one gradebook: a SQLite file would be one per server."""
+    with pytest.raises(SystemExit, match=r"MENTOR_HUB_GRADEBOOK_URL='sqlite:///x\.db': give a PostgreSQL URL"):
+        _load(monkeypatch, tmp_path, MENTOR_HUB_GRADEBOOK_URL="sqlite:///x.db")
+
+
+def test_the_rooms_store_must_be_postgresql_in_libpqs_form(monkeypatch, tmp_path: Path) -> None:
+    """Every server shares the rooms; the store reads postgresql:// URLs (not SQLAlchemy's +driver form)."""
+    with pytest.raises(SystemExit, match=r"MENTOR_HUB_ROOMS_URL='postgresql\+psycopg://db/rooms': give a PostgreSQL URL"):
+        _load(monkeypatch, tmp_path, MENTOR_HUB_ROOMS_URL="postgresql+psycopg://db/rooms")
+    config = _load(monkeypatch, tmp_path, MENTOR_HUB_ROOMS_URL="postgresql://u@db/rooms")
+    assert config.Spawner.environment["MENTOR_COURSE_ROOMS_URL"] == "postgresql://u@db/rooms"
