@@ -50,7 +50,7 @@ from widgets.live import room  # noqa: E402
 from widgets.live.store import RoomStore, scenario_payload  # noqa: E402
 from widgets.serving import process  # noqa: E402
 
-SCENARIO = REPO / "modules" / "10-capstone" / "scenarios" / "capstone.yaml"
+SCENARIO = REPO / "modules" / "extended-role-play" / "scenarios" / "capstone.yaml"
 PG_BASE = os.environ.get("MENTOR_COURSE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BUDGET_MS = 300.0
 VERDICT_N = 40
