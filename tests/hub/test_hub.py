@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
+from tests.grading.conftest import ASSIGNMENT  # the grading tests' assignment: both prompts answered
 
 #: Each test has 15 minutes, not the suite's 5: on two cores shared with other work a server's start, a
 #: Voilà page's kernel and each nbgrader command take several times their idle-machine time (the steps'
@@ -375,7 +376,6 @@ def test_two_mentors_sign_in_play_module_01_and_each_sees_only_their_own_work(br
     hub.mentors = [ana, ben]
 
 
-ASSIGNMENT = "01-foundations-reflection"
 COURSE_ID = "mixed-heritage-mentoring"
 #: The rubric's criteria, as the grading view names its radio groups (course/rubrics/reflection.yaml).
 CRITERIA = ["Description and presence", "Emotions, their own and the other person's",
@@ -520,6 +520,9 @@ def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, s
     desk.goto(f"{hub.url}/user/{trainer}/voila/render/nbgrader-course/grading.ipynb")
     status = desk.get_by_test_id("grading-status")
     try:
+        # the view opens the course's first assignment; the submission is for ASSIGNMENT
+        desk.locator(".widget-dropdown", has_text="Assignment").locator("select").select_option(
+            label=ASSIGNMENT, timeout=SPAWN_TIMEOUT_MS)
         status.filter(has_text=f"Showing {mentor}").wait_for(timeout=SPAWN_TIMEOUT_MS)
         for criterion in CRITERIA:
             group = desk.get_by_role("group", name=criterion).first
@@ -532,9 +535,9 @@ def test_trainers_round_on_the_hub_through_the_course_views(browser, hub: Hub, s
         raise
     with Gradebook(hub.gradebook_url, COURSE_ID) as gb:
         cell = gb.find_submission(ASSIGNMENT, mentor).notebooks[0]
-        answer = next(g for g in cell.grades if g.name == "answer-needs-and-boundaries")
+        answer = next(g for g in cell.grades if g.name == "answer-what-would-stop-me")
         assert answer.manual_score == 7.5
-        comment = next(c for c in cell.comments if c.name == "answer-needs-and-boundaries").manual_comment
+        comment = next(c for c in cell.comments if c.name == "answer-what-would-stop-me").manual_comment
     assert comment.startswith("**Rubric: Reflective, 15 of 20**")
     with psycopg.connect(hub.gradebook_url.replace("postgresql+psycopg", "postgresql")) as conn:
         graders = conn.execute("SELECT grader FROM mentor_rubric_grade WHERE student = %s", (mentor,)).fetchall()
