@@ -6,6 +6,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO
 from tests.grading.conftest import ASSIGNMENT, STRONG, copy_course, correct_letters, fill, write_notebook
 from widgets.cli import main
 from widgets.grading import nbgrader_apps
@@ -91,6 +92,29 @@ def test_cli_summary_writes_csv_and_plots(graded_course, tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "completion.png", "criterion-levels.png", "grades-by-criterion.csv", "grades-by-mentor.csv"]
     assert result.output.strip().endswith("2 mentor(s), 1 assignment(s), 0 graded answer(s)")
+
+
+def test_cli_summary_knows_the_core_track(graded_course, tmp_path):
+    """Issue 15: the trainers' summary says where each mentor stands on the core track, core first."""
+    import csv
+    import shutil
+
+    modules = graded_course.root.parent / "modules"
+    modules.mkdir(exist_ok=True)
+    shutil.copy(REPO / "modules" / "course.yaml", modules / "course.yaml")
+    result = run(graded_course, "summary", "-a", ASSIGNMENT, "-a", "01-foundations-reflection",
+                 "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "core track: 0 of 2 mentor(s) have all 1 core reflections graded" in result.output
+    with (tmp_path / "out" / "grades-by-mentor.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0]["assignment"] == "01-foundations-reflection"  # the core track's reflections come first
+    assert {(r["assignment"], r["track"]) for r in rows} == {
+        ("01-foundations-reflection", "core"), (ASSIGNMENT, "electives")}
+    with (tmp_path / "out" / "core-by-mentor.csv").open(encoding="utf-8") as fh:
+        core = list(csv.DictReader(fh))
+    assert len(core) == 2 and {r["core"] for r in core} == {"core: 0 of 1 graded"}
+    assert {r["core_submitted"] for r in core} == {"0"}
 
 
 def test_cli_release_notebook_for_binder(graded_course, tmp_path):

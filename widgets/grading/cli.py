@@ -192,6 +192,8 @@ def summary(ctx: click.Context, assignments: tuple[str, ...], output: Path | Non
         click.echo(f"wrote {path}")
     click.echo(f"{len(result.mentors)} mentor(s), {len(result.assignments)} assignment(s), "
                f"{len(result.by_criterion) // max(len(result.rubric.criteria), 1)} graded answer(s)")
+    if result.core:
+        click.echo(result.core_line())
 
 
 @grading.command()

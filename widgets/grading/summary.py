@@ -1,5 +1,7 @@
 """The cohort summary: grades per mentor and per criterion as CSV, and two plots a trainer can read at
-a glance (how answers were rated on each criterion; how far each module's reflection has got).
+a glance (how answers were rated on each criterion; how far each module's reflection has got), plus
+where each mentor stands on the core track ("core: 3 of 5 graded"), which a programme checks before a
+mentor meets their mentee (issue 15).
 
 ``collect_summary`` gathers plain rows from the grading session (gradebook, rubric store, submitted
 files); ``write_csvs`` and ``draw_plots`` only format them. Safeguarding flags are never exported here:
@@ -13,14 +15,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from widgets.content.models import CORE_TRACK
 from widgets.grading.score import Rubric, overall_band, rubric_total
 from widgets.grading.session import GRADED, NOT_AUTOGRADED, RESUBMITTED, TO_GRADE, UNREADABLE, GradingSession
 
 NOT_SUBMITTED = "not submitted"
 STATUSES = (GRADED, TO_GRADE, RESUBMITTED, NOT_AUTOGRADED, UNREADABLE, NOT_SUBMITTED)
 
-MENTOR_COLUMNS = ["mentor", "name", "assignment", "status", "score", "max_score", "percent", "reflection_score",
+MENTOR_COLUMNS = ["mentor", "name", "assignment", "track", "status", "score", "max_score", "percent", "reflection_score",
                   "reflection_max", "check_score", "check_max", "band"]
+CORE_COLUMNS = ["mentor", "name", "core_submitted", "core_graded", "core_total", "core"]
 CRITERION_COLUMNS = ["mentor", "name", "assignment", "prompt", "criterion", "criterion_title", "level", "level_title",
                      "level_points", "answer_total", "answer_score", "grader", "graded_at"]
 
@@ -34,6 +38,38 @@ class Summary:
     mentors: list[str]
     by_mentor: list[dict[str, object]] = field(default_factory=list)
     by_criterion: list[dict[str, object]] = field(default_factory=list)
+    #: assignment -> the id of the course track its module is in ("core", "electives"); empty without tracks
+    tracks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def core(self) -> list[str]:
+        """The core track's assignments, in the order the summary lists them."""
+        return [a for a in self.assignments if self.tracks.get(a) == CORE_TRACK]
+
+    def core_rows(self) -> list[dict[str, object]]:
+        """Per mentor: how many of the core track's reflections they have handed in, and how many are
+        graded. A mentor is ready on paper when every core reflection is graded."""
+        core = set(self.core)
+        if not core:
+            return []
+        names = {str(r["mentor"]): r["name"] for r in self.by_mentor}
+        rows = []
+        for mentor in self.mentors:
+            mine = [r for r in self.by_mentor if r["mentor"] == mentor and r["assignment"] in core]
+            submitted = sum(r["status"] != NOT_SUBMITTED for r in mine)
+            graded = sum(r["status"] == GRADED for r in mine)
+            rows.append({"mentor": mentor, "name": names.get(mentor, ""), "core_submitted": submitted,
+                         "core_graded": graded, "core_total": len(core),
+                         "core": f"core: {graded} of {len(core)} graded"})
+        return rows
+
+    def core_line(self) -> str:
+        """One line for the trainer: how many mentors have every core reflection graded."""
+        rows = self.core_rows()
+        if not rows:
+            return "no core track in modules/course.yaml"
+        done = sum(r["core_graded"] == r["core_total"] for r in rows)
+        return f"core track: {done} of {len(rows)} mentor(s) have all {rows[0]['core_total']} core reflections graded"
 
     def completion(self) -> dict[str, Counter[str]]:
         """assignment -> how many mentors are at each status."""
@@ -48,6 +84,21 @@ class Summary:
         for row in self.by_criterion:
             out[str(row["criterion"])][str(row["level"])] += 1
         return out
+
+
+def assignment_tracks(session: GradingSession) -> dict[str, str]:
+    """assignment -> track id, from the ``tracks:`` of ``modules/course.yaml`` beside the nbgrader course
+    (an assignment is ``<module>-reflection``). A course copied without its modules has no tracks: the
+    summary then leaves the track column empty rather than guess."""
+    from widgets.content.loader import check_file
+
+    manifest = session.course.root.parent / "modules" / "course.yaml"
+    if not manifest.is_file():
+        return {}
+    course, _errors = check_file(manifest, "course")
+    if course is None:
+        return {}
+    return {f"{module}-reflection": track.id for track in course.tracks for module in track.modules}
 
 
 def _num(x: float | None) -> object:
@@ -67,10 +118,14 @@ def collect_summary(session: GradingSession, assignments: list[str] | None = Non
         known = set(session.gradebook.assignments())
         names = [a for a in session.assignments()
                  if a in known or session.course.submitted_students(a) or session.records(a)]
+    tracks = assignment_tracks(session)
+    # the core track's reflections first, in track order: what a trainer checks before a first meeting
+    order = {a: i for i, a in enumerate(a for a, track in tracks.items() if track == CORE_TRACK)}
+    names = sorted(names, key=lambda a: (a not in order, order.get(a, 0)))
     display = session.names()
     per_assignment = {a: {r.student: r for r in session.rows(a)} for a in names}
     mentors = sorted(set(cohort or session.gradebook.students()).union(*(set(r) for r in per_assignment.values())))
-    summary = Summary(rubric, names, mentors)
+    summary = Summary(rubric, names, mentors, tracks={a: tracks[a] for a in names if a in tracks})
     for a in names:
         grades = session.gradebook.submissions(a)
         stored = {(g.student, g.prompt): g for g in session.store.grades(a)}
@@ -79,7 +134,7 @@ def collect_summary(session: GradingSession, assignments: list[str] | None = Non
             sub = grades.get(mentor)
             status = row.status if row else NOT_SUBMITTED
             record: dict[str, object] = {"mentor": mentor, "name": display.get(mentor, ""), "assignment": a,
-                                         "status": status}
+                                         "track": summary.tracks.get(a, ""), "status": status}
             totals = []
             if sub is not None:
                 answers = list(sub.answers.values())
@@ -124,8 +179,11 @@ def spreadsheet_safe(value: object) -> object:
 def write_csvs(summary: Summary, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, columns, rows in (("grades-by-mentor.csv", MENTOR_COLUMNS, summary.by_mentor),
-                                ("grades-by-criterion.csv", CRITERION_COLUMNS, summary.by_criterion)):
+    tables = [("grades-by-mentor.csv", MENTOR_COLUMNS, summary.by_mentor),
+              ("grades-by-criterion.csv", CRITERION_COLUMNS, summary.by_criterion)]
+    if summary.core:
+        tables.append(("core-by-mentor.csv", CORE_COLUMNS, summary.core_rows()))
+    for name, columns, rows in tables:
         path = out / name
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)
@@ -184,11 +242,12 @@ def draw_plots(summary: Summary, out: Path) -> list[Path]:
 
     completion = summary.completion()
     names = summary.assignments
+    labels = [f"core · {a}" if summary.tracks.get(a) == CORE_TRACK else a for a in names]
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.8))
     left = [0] * len(names)
     for k, status in enumerate(STATUSES):
         values = [completion[a].get(status, 0) for a in names]
-        bars = ax.barh(names, values, left=left, label=status, color=_COLOURS[k], hatch=_HATCHES[k],
+        bars = ax.barh(labels, values, left=left, label=status, color=_COLOURS[k], hatch=_HATCHES[k],
                        edgecolor="black", linewidth=0.6)
         for bar, v in zip(bars, values, strict=True):
             if v:
@@ -208,6 +267,30 @@ def draw_plots(summary: Summary, out: Path) -> list[Path]:
     plt.close(fig)
     paths.append(path)
     return paths
+
+
+def core_report(course: Path | str | None = None) -> str:
+    """Plain text for the cohort-summary notebook: the core-track line, then one line per mentor
+    ("ana (Ana Lee): core: 3 of 5 graded, 4 handed in"). Plain text, not Markdown or HTML, because
+    mentors' display names are text they typed."""
+    from widgets.content.errors import ContentInvalid
+    from widgets.grading.assignments import load_course_rubric
+    from widgets.grading.course import open_course
+
+    found = open_course(course)
+    rubric, errors = load_course_rubric(found)
+    if rubric is None:
+        raise ContentInvalid(errors)
+    session = GradingSession(found, rubric)
+    try:
+        result = collect_summary(session)
+    finally:
+        session.close()
+    lines = [result.core_line()]
+    for row in result.core_rows():
+        who = f"{row['mentor']} ({row['name']})" if row["name"] else str(row["mentor"])
+        lines.append(f"{who}: {row['core']}, {row['core_submitted']} handed in")
+    return "\n".join(lines)
 
 
 def export_summary(course: Path | str | None = None, out: Path | str | None = None,
