@@ -145,3 +145,44 @@ def test_store_failures_room_database_is_private(tmp_path, payload):
     for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if extra.exists():
             assert extra.stat().st_mode & 0o077 == 0, os.stat(extra)
+
+
+CLOSE_UNDER_A_POLL = """
+import sys, threading
+from widgets.live.errors import LiveError
+from widgets.live.store import RoomStore
+
+for i in range(200):
+    st = RoomStore("sqlite:///" + sys.argv[1] + f"/rooms-{i}.sqlite3")
+    watcher = st.watch()
+    stop = threading.Event()
+
+    def poll():
+        while not stop.is_set():
+            try:
+                watcher.wait(0.0005)
+            except LiveError:
+                return
+
+    threads = [threading.Thread(target=poll) for _ in range(2)]
+    for t in threads:
+        t.start()
+    st.close()          # from another thread, while the watcher polls
+    watcher.close()
+    stop.set()
+    for t in threads:
+        t.join()
+print("closed cleanly")
+"""
+
+
+def test_store_failures_closing_the_store_while_a_watcher_polls_does_not_crash(tmp_path):
+    """A room being stopped (or the server shutting down) closed the watcher's SQLite connection from
+    another thread mid-poll, and the process died with a segmentation fault (seen in CI). Run it in a
+    child process so a crash is a failed assertion, not a dead test run."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CLOSE_UNDER_A_POLL, str(tmp_path)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and "closed cleanly" in done.stdout, (done.returncode, done.stderr[-2000:])

@@ -141,12 +141,19 @@ class SqliteDatabase:
         self._changed = threading.Condition()
         self._commits = 0
         self._closed = False
+        #: Connections lent out by _connection() right now. close() waits for them: closing a SQLite
+        #: connection while another thread runs a statement on it crashes the process (seen: a segfault).
+        self._in_use = 0
+        self._idle = threading.Condition(self._lock)
         #: Called after the file was replaced under us (deleted, restored); the store re-runs migrations.
         self.on_replaced: Callable[[], None] | None = None
 
     # connections
-    def connect(self) -> sqlite3.Connection:
-        """A new connection with the store's settings (WAL, synchronous=NORMAL, busy timeout)."""
+    def connect(self, *, register: bool = True) -> sqlite3.Connection:
+        """A new connection with the store's settings (WAL, synchronous=NORMAL, busy timeout).
+
+        ``register=False`` leaves it out of what :meth:`close` closes: a watcher owns its connection and
+        closes it itself, on its own thread, so it is never closed under a running statement."""
         if self.path is not None and not self.path.parent.is_dir():
             raise StoreUnavailable(f"The folder for the room database does not exist: {self.path.parent}. "
                                    "Create it, or start the course with `mentor-course serve`, which makes it.")
@@ -167,8 +174,9 @@ class SqliteDatabase:
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise _sqlite_error(exc, self.description) from None
-        with self._lock:
-            self._opened.append(conn)
+        if register:
+            with self._lock:
+                self._opened.append(conn)
         return conn
 
     def _identity(self) -> tuple[int, int] | None:
@@ -182,8 +190,20 @@ class SqliteDatabase:
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        if self._closed:
-            raise StoreUnavailable("The room store was closed.")
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailable("The room store was closed.")
+            self._in_use += 1
+        try:
+            with self._lend() as conn:
+                yield conn
+        finally:
+            with self._lock:
+                self._in_use -= 1
+                self._idle.notify_all()
+
+    @contextlib.contextmanager
+    def _lend(self) -> Iterator[sqlite3.Connection]:
         if self.path is None:
             with self._lock:
                 if self._shared is None:
@@ -282,8 +302,11 @@ class SqliteDatabase:
         return _SqliteWatcher(self)
 
     def close(self) -> None:
-        self._closed = True
+        """Refuse new work, let statements running on other threads finish (a few seconds at most),
+        then close every connection."""
         with self._lock:
+            self._closed = True
+            self._idle.wait_for(lambda: self._in_use == 0, timeout=self.busy_timeout)
             for conn in self._opened:
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()
@@ -296,22 +319,29 @@ class _SqliteWatcher:
 
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
+        #: held while a statement runs on the connection and while closing it, so close() from another
+        #: thread (a room being stopped) waits for a running poll instead of crashing it
+        self._using = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._ident: tuple[int, int] | None = None
         self._last: int | None = None
         self._open()
 
     def _open(self) -> None:
-        self._conn = self._db.connect()
+        conn = self._db.connect(register=False)
+        with self._using:
+            self._conn = conn
         self._ident = self._db._identity()
         self._last = self._version()
 
     def _version(self) -> int:
-        assert self._conn is not None
-        try:
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-        except sqlite3.Error as exc:
-            raise _sqlite_error(exc, self._db.description) from None
+        with self._using:
+            if self._conn is None or self._db._closed:
+                raise StoreUnavailable("The room store was closed.")
+            try:
+                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error as exc:
+                raise _sqlite_error(exc, self._db.description) from None
 
     def wait(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -329,10 +359,11 @@ class _SqliteWatcher:
             time.sleep(self._db.poll_interval)
 
     def close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-            self._conn = None
+        with self._using:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
 
 
 class _MemoryWatcher:
