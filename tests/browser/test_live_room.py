@@ -296,3 +296,33 @@ def test_live_room_escapes_hostile_display_name(chromium, live_server, artifacts
     finally:
         fac.close()
         mallory.close()
+
+
+def test_live_room_removed_and_blocked_participant_is_told_plainly_and_kept_out(chromium, live_server, artifacts):
+    """The removal is the only thing the page says: the last status ("Reading the next step.") would
+    contradict it. Joining again from the same browser is refused with the same words."""
+    fac, ben = Person(chromium), Person(chromium, width=390)
+    try:
+        open_facilitator(fac, live_server)
+        code = create_room(fac, "Where are you really from")
+        join(ben, live_server.url + PARTICIPANT + f"?code={code}", "Ben")
+        press(fac, "Start the role-play")
+        wait_phase(ben, "node")
+        ben.page.wait_for_function("() => document.getElementById('mc-status').textContent.trim() !== ''",
+                                   timeout=WAIT)
+        press(fac, "Remove and block")
+        blocked = "did not allow you to join it again"
+        ben.page.locator("#mc-error", has_text=blocked).wait_for(timeout=WAIT)
+        assert ben.page.locator("#mc-status").inner_text().strip() == ""
+        assert ben.page.get_by_role("button", name="Join").is_visible()
+        ben.page.screenshot(path=str(artifacts / "live-removed-and-blocked.png"))
+
+        ben.page.get_by_label("Display name").fill("Ben again")
+        ben.page.get_by_role("button", name="Join").click()
+        ben.page.locator("#mc-error", has_text=blocked).wait_for(timeout=WAIT)
+        ben.page.wait_for_function("() => !document.getElementById('mc-join-btn').disabled", timeout=WAIT)
+        assert ben.page.locator("#mc-seat").is_hidden()
+        assert fac.dialogs == [] and ben.dialogs == []
+    finally:
+        fac.close()
+        ben.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from widgets.live import debrief, room
@@ -73,6 +75,18 @@ def test_html_debrief_notes_are_for_the_facilitator_only(snap_and_sc):
     deb = debrief.build(sc, st.snapshot(new.room_id))
     assert "Facilitator-only notes." in H.debrief(deb)
     assert "Facilitator-only notes." not in H.debrief(deb, notes=False)
+
+
+def test_html_debrief_tables_scroll_in_named_focusable_regions(snap_and_sc):
+    """On a phone the debrief's tables scroll sideways: a keyboard user must reach the scrolling box
+    (axe: scrollable-region-focusable, serious), and a screen reader must hear which table it is."""
+    st, new, sc = snap_and_sc
+    out = H.debrief(debrief.build(sc, st.snapshot(new.room_id)))
+    boxes = re.findall(r'<div class="mc-live-scroll"[^>]*>', out)
+    assert boxes, "the debrief has no table"
+    for box in boxes:
+        assert 'tabindex="0"' in box and 'role="region"' in box and re.search(r'aria-label="[^"]+"', box), box
+    assert 'aria-label="Points per competency"' in out
 
 
 def test_html_join_box_escapes_the_link_and_names_the_qr_code():

@@ -152,10 +152,13 @@ def _pct(value: float | None) -> str:
     return "no observers" if value is None else f"{round(100 * value)}%"
 
 
-def _table(headers: Sequence[str], rows: Iterable[str]) -> str:
-    """A table (scrolling sideways on a narrow screen) with column headers and ready-made rows."""
+def _table(label: str, headers: Sequence[str], rows: Iterable[str]) -> str:
+    """A table (scrolling sideways on a narrow screen) with column headers and ready-made rows. The
+    scrolling box is a named, focusable region: a keyboard user must be able to scroll it too (axe's
+    scrollable-region-focusable), and a screen reader says which table it holds."""
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
-    return (f'<div class="mc-live-scroll"><table class="mc-live-table"><thead><tr>{head}</tr></thead>'
+    return (f'<div class="mc-live-scroll" role="region" tabindex="0" aria-label="{esc(label)}">'
+            f'<table class="mc-live-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
@@ -169,13 +172,13 @@ def debrief(deb: Debrief, *, notes: bool = True) -> str:
         parts.append('<p class="mc-live-muted">The room stopped before an ending.</p>')
     if deb.state:
         parts.append('<h3 class="mc-live-h">What the room\'s path set</h3>')
-        parts.append(_table(("On this path", "Value"), (
+        parts.append(_table("What the room's path set", ("On this path", "Value"), (
             f'<tr><th scope="row">{esc(r.description or r.name.replace("_", " "))}</th><td>{esc(r.text)}</td></tr>'
             for r in deb.state)))
     parts.append(f'<h3 class="mc-live-h">The room\'s path ({deb.matched} of {len(deb.steps)} steps took the strongest '
                  "option)</h3>")
     if deb.steps:
-        parts.append(_table(("Step", "The room chose", "Strongest option there", "Votes"), (
+        parts.append(_table("The room's path", ("Step", "The room chose", "Strongest option there", "Votes"), (
             f"<tr><td>{s.round + 1}</td><td>{inline(s.text)} {quality_label(s.quality)}</td>"
             f"<td>{'same' if s.matched else inline(s.best_text)}</td>"
             f"<td>{s.votes} of {s.voters}{' (tie broken)' if s.decided_by == 'facilitator' else ''}</td></tr>"
@@ -186,7 +189,7 @@ def debrief(deb: Debrief, *, notes: bool = True) -> str:
     parts.append(f'<details class="mc-live-strongest"><summary>The strongest path ({len(deb.strongest)} steps)</summary>'
                  f"<ol>{strongest}</ol></details>")
     parts.append('<h3 class="mc-live-h">Points per competency</h3>')
-    parts.append(_table(("Competency", "This room", "Strongest path"), (
+    parts.append(_table("Points per competency", ("Competency", "This room", "Strongest path"), (
         f'<tr><th scope="row">{esc(r.title)}</th><td>{_signed(r.room)}</td><td>{_signed(r.strongest)}</td></tr>'
         for r in deb.competencies)))
     if deb.checklist:
@@ -194,7 +197,7 @@ def debrief(deb: Debrief, *, notes: bool = True) -> str:
         parts.append(f'<h3 class="mc-live-h">Observers\' checklist (agreement {_pct(deb.agreement)})</h3>'
                      f'<p class="mc-live-muted">Observers: {who}. Agreement is the share of observers on the majority '
                      "side for each item.</p>")
-        parts.append(_table(("Skill", "Seen by", "Agreement"), (
+        parts.append(_table("Observers' checklist", ("Skill", "Seen by", "Agreement"), (
             f"<tr><td>{inline(r.text)}{_competency_note(r.competency)}</td>"
             f"<td>{len(r.ticked_by)} of {r.observers}</td><td>{_pct(r.agreement)}</td></tr>"
             for r in deb.checklist)))

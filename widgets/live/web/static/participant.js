@@ -104,7 +104,9 @@
     setQuery(code ? { code: code } : {});
     busy = false;
     enableControls();
-    if (isProblem) problem(message); else say(message);
+    // The last status ("Reading the next step.", "Vote recorded") no longer holds once the seat is gone:
+    // left beside the removal it would contradict it.
+    if (isProblem) { status.textContent = ""; problem(message); } else say(message);
   }
 
   form.addEventListener("submit", (event) => {
