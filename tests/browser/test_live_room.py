@@ -311,6 +311,7 @@ def test_live_room_removed_and_blocked_participant_is_told_plainly_and_kept_out(
         ben.page.wait_for_function("() => document.getElementById('mc-status').textContent.trim() !== ''",
                                    timeout=WAIT)
         press(fac, "Remove and block")
+        press(fac, "Yes, block")  # blocking is for good: the console asks first
         blocked = "did not allow you to join it again"
         ben.page.locator("#mc-error", has_text=blocked).wait_for(timeout=WAIT)
         assert ben.page.locator("#mc-status").inner_text().strip() == ""

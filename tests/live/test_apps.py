@@ -103,3 +103,31 @@ def test_facilitator_lists_scenarios_numbered_in_course_order():
     assert rest == sorted(rest, key=position.__getitem__)
     for label, _, sc in listed:
         assert label.startswith(f"{position[sc.module]} · ")
+
+
+def test_apps_remove_and_block_asks_before_blocking_for_good():
+    """Blocking cannot be undone from the console and its button sits beside "Remove": the first click
+    only asks; "Cancel" keeps the participant; "Yes, block" removes and blocks."""
+    from widgets.live.room import Seat
+    from widgets.live.ui.facilitator import SeatRow
+
+    kicked: list[tuple[str, bool]] = []
+
+    class Console:
+        def kick(self, seat_id: str, *, block: bool = False) -> None:
+            kicked.append((seat_id, block))
+
+        def set_role(self, seat_id: str, role: str) -> None:
+            pass
+
+    seat = Seat(id="s1", name="Ben", role="mentor", joined_at=0.0)
+    row = SeatRow(Console(), seat, ["mentor", "observer"])  # type: ignore[arg-type]
+    hidden = lambda w: w.layout.display == "none"  # noqa: E731
+    assert hidden(row.block_yes) and hidden(row.block_no) and not hidden(row.block)
+    row.block.click()
+    assert kicked == [] and not hidden(row.block_yes) and hidden(row.block)
+    row.block_no.click()
+    assert kicked == [] and hidden(row.block_yes) and not hidden(row.block)
+    row.block.click()
+    row.block_yes.click()
+    assert kicked == [(seat.id, True)] and hidden(row.block_yes)

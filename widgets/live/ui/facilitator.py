@@ -79,9 +79,30 @@ class SeatRow:
         self.block = W.Button(description="Remove and block",
                               tooltip=f"Remove {seat.name} and stop their browser joining this room again",
                               layout=W.Layout(width="11rem"))
-        self.block.on_click(lambda _: app.kick(self.seat_id, block=True))
-        self.box = W.HBox([self.role, self.state, self.remove, self.block], layout=W.Layout(align_items="center"))
+        # Blocking cannot be undone from the console, and the button sits beside "Remove": it asks first,
+        # as "Delete room" does (a mis-click would lock a participant out of the room for good).
+        self.block.on_click(lambda _: self._ask_block(True))
+        self.block_yes = W.Button(description="Yes, block", button_style="danger",
+                                  tooltip=f"Remove {seat.name} and block their browser from this room for good",
+                                  layout=W.Layout(width="8rem"))
+        self.block_yes.on_click(lambda _: self._block())
+        self.block_no = W.Button(description="Cancel", tooltip=f"Keep {seat.name} in the room",
+                                 layout=W.Layout(width="6rem"))
+        self.block_no.on_click(lambda _: self._ask_block(False))
+        show(self.block_yes, False)
+        show(self.block_no, False)
+        self.box = W.HBox([self.role, self.state, self.remove, self.block, self.block_yes, self.block_no],
+                          layout=W.Layout(align_items="center"))
         self._syncing = False
+
+    def _ask_block(self, ask: bool) -> None:
+        show(self.block, not ask)
+        show(self.block_yes, ask)
+        show(self.block_no, ask)
+
+    def _block(self) -> None:
+        self._ask_block(False)
+        self.app.kick(self.seat_id, block=True)
 
     def update(self, seat: Seat, state: str) -> None:
         self._syncing = True
