@@ -220,6 +220,6 @@ def test_landing_section_heading_is_not_repeated_by_its_only_link(tmp_path: Path
 def test_landing_prose_is_held_to_a_reading_width():
     """Paragraphs and objectives ran to about 100 characters a line in the 52rem column."""
     html = landing_html(course(M1), Availability(frozenset({"01-first"}), ()))
-    rule = re.search(r"([^{}]*)\{\s*max-width:\s*40rem;\s*\}", html)
+    rule = re.search(r"([^{}]*)\{\s*max-width:\s*56ch;\s*\}", html)
     assert rule is not None
     assert {"main p", "ul.objectives li"} <= {s.strip() for s in rule.group(1).split(",")}

@@ -151,7 +151,7 @@ main h2:first-child { margin-top: 1rem; }
 .status { font-style: italic; }
 ul.objectives { margin: .25rem 0 0; padding-left: 1.25rem; }
 /* Prose at about 75 characters a line (the cards keep the column's width): 52rem ran to about 100. */
-header p, main p, ul.objectives li { max-width: 40rem; }
+header p, main p, ul.objectives li { max-width: 56ch; }
 """
 
 
