@@ -56,3 +56,26 @@ def test_module_prose_lines_are_at_most_about_80_characters(browser, served_cour
     assert chars <= MAX_LINE_CHARS, f"a prose line of {chars} characters: {text!r}"
     assert chars >= 55, f"prose squeezed to {chars} characters a line"  # the measure, not a narrow column
     assert found["widget"] >= 600, "the widgets keep their own width (46rem)"
+
+
+#: The same measure over any blocks a CSS selector finds.
+WIDEST_IN = WIDEST_LINES.replace("() => {", "(selector) => {", 1).replace(
+    "'#rendered_cells .jp-RenderedMarkdown :is(p, li, blockquote, h1, h2, h3, h4, h5, h6)'", "selector")
+
+
+@pytest.mark.parametrize(("path", "ready", "selector"), [
+    # the landing page's summaries and objectives ran to about 100 characters a line
+    ("", "li.module", "header p, main p, ul.objectives li"),
+])
+def test_landing_prose_lines_are_at_most_about_80_characters(browser, served_course, path, ready,
+                                                                          selector):
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_navigation_timeout(120_000)
+    pg = context.new_page()
+    pg.goto(served_course + path)
+    pg.locator(ready).first.wait_for(timeout=120_000)
+    found = pg.evaluate(WIDEST_IN, selector)
+    context.close()
+    assert found["count"] > 5, found
+    chars, text = found["widest"][0]
+    assert chars <= MAX_LINE_CHARS, f"a prose line of {chars} characters: {text!r}"

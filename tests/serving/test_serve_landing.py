@@ -187,3 +187,39 @@ def test_landing_measured_minutes_of_the_real_course_are_cached_until_a_file_cha
     reflection.write_text(reflection.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = timing.measured_minutes(root)
     assert again is not first and again == first
+
+
+def test_landing_track_says_its_total_and_when_to_take_it_once():
+    """A mentor read "about 3 h 50 min" and "before your first meeting" twice in a row (heading, then the
+    line under the summary), and "in any order" twice for the electives."""
+    course_ = tracked(M1, M2, M3)
+    course_ = Course(id="c", title="Course", competencies=(), modules=course_.modules, tracks=(
+        course_.tracks[0].__class__("electives", "Electives: during the match", ("02-second",),
+                                    "Take them in any order, when the match calls for them."),
+        course_.tracks[1]))
+    html = landing_html(course_, Availability(frozenset({"01-first", "02-second", "03-third"}), ()),
+                        minutes={"01-first": 100.0, "03-third": 130.4, "02-second": 44.0})
+    sections = re.findall(r'<section class="track".*?</section>', html)
+    core = re.sub(r"<[^>]+>", "", sections[0])
+    electives = re.sub(r"<[^>]+>", "", sections[1])
+    assert core.count("about 3 h 50 min") == 1 and core.count("first&gt; meeting") == 1
+    assert "Take them in order." in core
+    assert electives.count("in any order") == 1
+
+
+def test_landing_section_heading_is_not_repeated_by_its_only_link(tmp_path: Path):
+    """"Before you begin" was both the section heading and its card's title, one under the other."""
+    (tmp_path / "00-before-you-begin").mkdir()
+    (tmp_path / "00-before-you-begin" / "before-you-begin.ipynb").write_text("{}")
+    html = landing_html(course(M1), discover(course(M1), tmp_path))
+    for section in re.findall(r"<section.*?</section>", html):
+        h2 = re.sub(r"<[^>]+>", "", re.search(r"<h2[^>]*>(.*?)</h2>", section).group(1))
+        assert h2 not in parse(section).h3, h2
+
+
+def test_landing_prose_is_held_to_a_reading_width():
+    """Paragraphs and objectives ran to about 100 characters a line in the 52rem column."""
+    html = landing_html(course(M1), Availability(frozenset({"01-first"}), ()))
+    rule = re.search(r"([^{}]*)\{\s*max-width:\s*56ch;\s*\}", html)
+    assert rule is not None
+    assert {"main p", "ul.objectives li"} <= {s.strip() for s in rule.group(1).split(",")}

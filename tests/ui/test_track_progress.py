@@ -59,3 +59,25 @@ def test_track_progress_in_the_header_and_the_overview(in_module, course_root, s
 
 def test_track_progress_is_absent_without_tracks(in_module):
     assert header().props["tracks"] == [] and course_overview().props["tracks"] == []
+
+
+def test_overview_numbers_modules_as_the_landing_page_does(in_module, course_root):
+    """The growth page numbered modules in course.yaml's order ("2. Safeguarding", "3. Identity
+    exploration", an elective) while the landing page numbers the core track first."""
+    (course_root / "modules" / "course.yaml").write_text(COURSE_YAML + """\
+  - id: 02-other
+    title: Other
+    minutes: 20
+    objectives: [Be counted.]
+  - id: 03-core-too
+    title: Core too
+    minutes: 20
+    objectives: [Come second.]
+tracks:
+  - {id: electives, title: Electives, modules: [02-other]}
+  - {id: core, title: Core, modules: [01-tiny, 03-core-too]}
+""", encoding="utf-8")
+    for mid in ("02-other", "03-core-too"):
+        (course_root / "modules" / mid).mkdir()
+    rows = [(m["n"], m["id"]) for m in course_overview().props["modules"]]
+    assert rows == [(1, "01-tiny"), (2, "03-core-too"), (3, "02-other")]

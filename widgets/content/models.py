@@ -341,6 +341,20 @@ class Course:
         """Core first, then the others in the order course.yaml lists them."""
         return tuple(sorted(self.tracks, key=lambda t: t.id != CORE_TRACK))
 
+    def modules_in_track_order(self) -> tuple[ModuleInfo, ...]:
+        """The modules as the landing page numbers them: each track's (core first), then any no track lists.
+
+        Every page that numbers modules uses this order, so "Module 3" is the same module everywhere (the
+        growth page's overview once numbered them in course.yaml's module order instead).
+        """
+        seen: dict[str, ModuleInfo] = {}
+        for track in self.ordered_tracks():
+            for mid in track.modules:
+                info = self.module(mid)
+                if info is not None:
+                    seen.setdefault(mid, info)
+        return (*seen.values(), *(m for m in self.modules if m.id not in seen))
+
 
 def _cond(item: Any) -> str | None:
     """The ``if:`` of a mapping as text (YAML reads ``if: true`` as a boolean)."""

@@ -25,7 +25,7 @@ STYLE = """
   line-height: 1.5; max-width: 62rem; }
 .mc-out h2 { font-size: 1.35em; margin: .6em 0 .3em; }
 .mc-out h3 { font-size: 1.1em; margin: 1.1em 0 .3em; }
-.mc-out p { margin: .35em 0; }
+.mc-out p { margin: .35em 0; max-width: 56ch; }
 .mc-out a { color: var(--jp-content-link-color, #0b57a4); text-decoration: underline; }
 .mc-out a:focus-visible { outline: 3px solid var(--jp-brand-color1, #1976d2); outline-offset: 2px; }
 .mc-out .mc-chart { max-width: 100%; height: auto; background: #fff; border: 1px solid

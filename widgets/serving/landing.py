@@ -150,6 +150,8 @@ header { padding-bottom: 0; }
 main h2:first-child { margin-top: 1rem; }
 .status { font-style: italic; }
 ul.objectives { margin: .25rem 0 0; padding-left: 1.25rem; }
+/* Prose at about 75 characters a line (the cards keep the column's width): 52rem ran to about 100. */
+header p, main p, ul.objectives li { max-width: 56ch; }
 """
 
 
@@ -164,15 +166,17 @@ def _track_section(track: Track, course: Course, available: Availability, prefix
     total = sum(minutes.get(m.id, m.minutes) for m in listed)
     slug = f"track-{escape(track.id)}"
     summary = f'<p class="track-summary">{escape(track.summary)}</p>' if track.summary else ""
-    how = ("Take them in order, before your first meeting." if track.id == "core"
-           else "Take them during the match, in any order, when it calls for them.")
+    # The title already says when ("before your first meeting") and the heading carries the total, and
+    # the electives' summary says "in any order": this line adds only what they do not (a mentor read
+    # each of them twice).
+    how = " Take them in order." if track.id == "core" else ""
     measured = "measured" if minutes else "estimated"
     return (
         f'<section class="track" aria-labelledby="{slug}-heading">'
         f'<h2 id="{slug}-heading">{escape(track.title)} <span class="track-total">· {about(total)}</span></h2>'
-        f"{summary}<p>{len(listed)} module{'s' if len(listed) != 1 else ''}, {about(total)} in all ({measured} "
+        f"{summary}<p>{len(listed)} module{'s' if len(listed) != 1 else ''}. Times are {measured} "
         f"at {course.reading_wpm} words a minute, with time for each scenario decision, self-check item and "
-        f"reflection). {how}</p>"
+        f"reflection.{how}</p>"
         f'<ol class="modules" start="{start}">{items}</ol></section>'
     )
 
@@ -211,7 +215,7 @@ def landing_html(course: Course, available: Availability, *, prefix: str = "voil
                         "Take them in order.</p>"
                         f'<ol class="modules">{modules}</ol></section>')
     body = (
-        f"{_live_section(available.before, prefix, slug='before', heading='Before you begin')}"
+        f"{_live_section(available.before, prefix, slug='before', heading='Start here')}"
         f"{modules_html}"
         f"{_live_section(available.after, prefix, slug='after', heading='After the modules')}"
         f"{_live_section(available.live_apps, prefix)}"

@@ -121,7 +121,7 @@ class OverviewView(_ProgressControls):
         course = session.course()
         assert course is not None
         self.course = course
-        self.inventories = [session.inventory(m.id) for m in course.modules]
+        self.inventories = [session.inventory(m.id) for m in course.modules_in_track_order()]
         super().__init__(session, **kwargs)
         self.reload()
 
