@@ -107,3 +107,14 @@ def test_course_overview_lists_every_module(in_module, send):
     m = overview.props["modules"][0]
     assert (m["state_label"], m["selfcheck"], m["minutes"]) == ("In progress", "1 of 2 answered", 30)
     assert overview.props["done"] == 0 and overview.props["total"] == 1
+
+
+def test_header_props_one_prompt_is_singular():
+    """A core module has one reflection prompt: "0 of 1 prompt drafted", not "prompts" (journey finding)."""
+    from widgets.learner import ModuleStatus
+    from widgets.ui.status_props import _parts
+
+    one = _parts(ModuleStatus("01-foundations", "Foundations", prompts_total=1))
+    two = _parts(ModuleStatus("02-identity-exploration", "Identity", prompts_total=2, prompts_drafted=1))
+    assert [p["state"] for p in one if p["kind"] == "reflection"] == ["0 of 1 prompt drafted"]
+    assert [p["state"] for p in two if p["kind"] == "reflection"] == ["1 of 2 prompts drafted"]

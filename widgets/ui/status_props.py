@@ -61,7 +61,7 @@ def _parts(status: ModuleStatus) -> list[dict[str, Any]]:
                       "icon": "✓" if done else ("◐" if status.questions_answered else "○"), "detail": ""})
     if status.prompts_total:
         done = status.prompts_drafted == status.prompts_total
-        state = f"{status.prompts_drafted} of {status.prompts_total} prompts drafted"
+        state = f"{status.prompts_drafted} of {status.prompts_total} prompt{'' if status.prompts_total == 1 else 's'} drafted"
         items.append({"kind": "reflection", "label": "Reflection drafts", "done": done, "state": state,
                       "icon": "✓" if done else ("◐" if status.prompts_drafted else "○"), "detail": ""})
     return items

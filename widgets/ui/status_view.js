@@ -118,7 +118,8 @@ function resourcesBox(r, send) {
     r.intro ? h("p", { className: "mc-small", text: r.intro }) : "",
     h("ul", { className: "mc-res-list" }, first.map(entry)),
     rest.length || r.directories.length ? h("details", { className: "mc-details", "data-testid": "resources-more" },
-      h("summary", { text: `More resources for ${r.name}: reporting a concern, domestic violence, forced marriage, finding a therapist` }),
+      // with no region chosen the pack's name is "No region chosen": "More resources for No region chosen" reads badly
+      h("summary", { text: `More resources${r.region === "generic" ? "" : ` for ${r.name}`}: reporting a concern, domestic violence, forced marriage, finding a therapist` }),
       h("ul", { className: "mc-res-list" }, rest.map(entry)),
       r.directories.length ? [h("p", { className: "mc-small", text: "Directories:" }),
         h("ul", { className: "mc-res-list" }, r.directories.map(entry))] : "") : "",
