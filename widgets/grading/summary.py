@@ -269,10 +269,9 @@ def draw_plots(summary: Summary, out: Path) -> list[Path]:
     return paths
 
 
-def core_report(course: Path | str | None = None) -> str:
-    """Plain text for the cohort-summary notebook: the core-track line, then one line per mentor
-    ("ana (Ana Lee): core: 3 of 5 graded, 4 handed in"). Plain text, not Markdown or HTML, because
-    mentors' display names are text they typed."""
+def _collect_for(course: Path | str | None, assignments: list[str] | None = None) -> tuple[Summary, Path]:
+    """Open the course found from ``course``, collect its summary and close the session again; also
+    return the course's private folder, where exports go by default."""
     from widgets.content.errors import ContentInvalid
     from widgets.grading.assignments import load_course_rubric
     from widgets.grading.course import open_course
@@ -283,9 +282,16 @@ def core_report(course: Path | str | None = None) -> str:
         raise ContentInvalid(errors)
     session = GradingSession(found, rubric)
     try:
-        result = collect_summary(session)
+        return collect_summary(session, assignments), found.private
     finally:
         session.close()
+
+
+def core_report(course: Path | str | None = None) -> str:
+    """Plain text for the cohort-summary notebook: the core-track line, then one line per mentor
+    ("ana (Ana Lee): core: 3 of 5 graded, 4 handed in"). Plain text, not Markdown or HTML, because
+    mentors' display names are text they typed."""
+    result, _ = _collect_for(course)
     lines = [result.core_line()]
     for row in result.core_rows():
         who = f"{row['mentor']} ({row['name']})" if row["name"] else str(row["mentor"])
@@ -298,18 +304,6 @@ def export_summary(course: Path | str | None = None, out: Path | str | None = No
     """Collect, write the CSVs and draw the plots for the course found from ``course``; return the files.
 
     The default folder is ``course/private/exports`` (git-ignored: these files name mentors)."""
-    from widgets.content.errors import ContentInvalid
-    from widgets.grading.assignments import load_course_rubric
-    from widgets.grading.course import open_course
-
-    found = open_course(course)
-    rubric, errors = load_course_rubric(found)
-    if rubric is None:
-        raise ContentInvalid(errors)
-    session = GradingSession(found, rubric)
-    try:
-        result = collect_summary(session, assignments)
-    finally:
-        session.close()
-    target = Path(out) if out else found.private / "exports"
+    result, private = _collect_for(course, assignments)
+    target = Path(out) if out else private / "exports"
     return [*write_csvs(result, target), *draw_plots(result, target)]
