@@ -6,7 +6,7 @@ facilitator's reveal within the same bound. Measured for SQLite (WAL, a temporar
 (database ``test`` on 127.0.0.1:5432 as user postgres, in a schema of its own that is dropped after).
 
 Each participant is a process of its own with its own store, as each Voilà kernel is, and follows the
-room exactly as the participant page does (widgets.live.ui.feed): wait on the store's watcher, read the
+room exactly as the participant page does (widgets.ui.live.feed): wait on the store's watcher, read the
 room's version, read a snapshot when it changed. When it sees votes open it votes at once, so all 40
 votes land together. The facilitator (this process) follows the room the same way and notes when each
 vote first appears in its snapshot; then it closes the votes, reveals, and notes when each participant
@@ -45,7 +45,7 @@ RESULTS = REPO / "benchmarks" / "results"
 SCENARIO = REPO / "modules" / "extended-role-play" / "scenarios" / "capstone.yaml"
 PG_BASE = os.environ.get("MENTOR_COURSE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BUDGET_MS = 200.0
-WAIT = 1.0  # the feed's watcher timeout (widgets.live.ui.feed.WAIT)
+WAIT = 1.0  # the feed's watcher timeout (widgets.ui.live.feed.WAIT)
 
 
 def now() -> float:
@@ -53,7 +53,7 @@ def now() -> float:
 
 
 class Follower:
-    """The pages' loop (widgets.live.ui.feed) without widgets: wake on the watcher, read the snapshot if
+    """The pages' loop (widgets.ui.live.feed) without widgets: wake on the watcher, read the snapshot if
     the counter moved (participants follow the public counter, the facilitator every change)."""
 
     def __init__(self, store: RoomStore, room_id: str, *, public: bool) -> None:

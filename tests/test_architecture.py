@@ -33,7 +33,7 @@ FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrad
 #: may use the pure text helpers of widgets.ui.text).
 PURE_HELPERS = ["widgets/ui/text.py", "widgets/ui/player_props.py", "widgets/ui/reflection_props.py",
                 "widgets/ui/selfcheck_props.py", "widgets/ui/status_props.py", "widgets/ui/reflection_export.py",
-                "widgets/live/ui/html.py", "widgets/live/ui/links.py", "widgets/serving/clients.py",
+                "widgets/ui/live/html.py", "widgets/ui/live/links.py", "widgets/serving/clients.py",
                 "widgets/serving/landing.py", "widgets/outcomes/evidence.py", "widgets/outcomes/growth.py",
                 "widgets/outcomes/cohort.py", "widgets/outcomes/course_data.py", "widgets/outcomes/form.py",
                 "widgets/outcomes/html.py"]

@@ -3,7 +3,7 @@
 The core (:mod:`widgets.content.loader`, :mod:`widgets.progress`) keeps a :class:`widgets.registry.Registry`
 for each extension point and names no plugin; each plugin imports the core and registers itself when
 imported (content kinds, course-wide checks, progress sections). Entry points - ``widgets.cli``,
-``widgets.ui``, ``widgets.live.ui``, ``widgets.outcomes.views``, ``widgets.grading.view``,
+``widgets.ui``, ``widgets.ui.live``, ``widgets.ui.outcomes.views``, ``widgets.ui.grading.view``,
 ``widgets.serving.app`` and the tests' ``conftest.py`` - call :func:`install` before they use the core, so
 a new plugin is added here and nowhere in the core. Every plugin is pure (stdlib, PyYAML, jsonschema and
 the core), so installing them keeps the notebooks' import light.

@@ -14,7 +14,7 @@ from widgets.grading.gradebook import Gradebook
 from widgets.grading.release import student_notebook
 from widgets.grading.score import RubricGrade
 from widgets.grading.session import GRADED, RESUBMITTED, GradingSession
-from widgets.grading.view import GradingView
+from widgets.ui.grading.view import GradingView
 
 FIRST_LEVELS = {"description": "habitual", "emotions": "understanding", "analysis": "habitual",
                 "positionality": "habitual", "action": "understanding"}

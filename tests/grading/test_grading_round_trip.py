@@ -23,7 +23,7 @@ from widgets.grading.score import RubricGrade
 from widgets.grading.session import GRADED, TO_GRADE, UNREADABLE, GradingSession
 from widgets.grading.store import GradeConflict
 from widgets.grading.summary import export_summary
-from widgets.grading.view import GradingView
+from widgets.ui.grading.view import GradingView
 
 ZOE, SAM, DEE, BROKEN = "zoe-o-brien-ext", "sam", "dee", "broken"
 PAIRED_SECRET = "answer_1 = \"acd\"  # BEGIN SOLUTION (a jupytext pairing would leak this)"
@@ -314,7 +314,7 @@ def test_round_trip_view_escapes_what_mentors_wrote(trip, tmp_path):
     """A mentor's raw HTML is shown as text in the grading view, never run."""
     session = trip["session"]
     from widgets.grading.submissions import inspect_submission
-    from widgets.grading.view import _markdown
+    from widgets.ui.grading.view import _markdown
 
     raw = json.dumps({"cells": [{"cell_type": "markdown", "metadata": {"nbgrader": {
         "grade_id": "answer-what-would-stop-me"}}, "source": "<img src=x onerror=alert(1)> *fine*"}]}).encode()

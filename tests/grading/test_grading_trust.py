@@ -118,7 +118,7 @@ def test_trust_an_edited_locked_test_cell_is_still_reported_and_restored(graded)
 def test_trust_grading_view_shows_stray_cells_as_plain_text(graded):
     from widgets.grading.assignments import load_course_rubric
     from widgets.grading.session import GradingSession
-    from widgets.grading.view import GradingView
+    from widgets.ui.grading.view import GradingView
 
     course = graded["course"]
     rubric, _ = load_course_rubric(course)

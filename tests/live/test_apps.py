@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from widgets.live.ui.facilitator import FacilitatorApp
+from widgets.ui.live.facilitator import FacilitatorApp
 
 
 async def until(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
@@ -93,7 +93,7 @@ def test_apps_report_a_store_that_cannot_be_opened(tmp_path, course_root):
 def test_facilitator_lists_scenarios_numbered_in_course_order():
     """A module id need not start with its number (`safeguarding` comes second): the picker numbers and
     orders modules as the course lists them, capstone first."""
-    from widgets.live.ui.facilitator import course_scenarios
+    from widgets.ui.live.facilitator import course_scenarios
 
     course, listed, _ = course_scenarios(REPO)
     position = {m.id: n for n, m in enumerate(course.modules, 1)}
@@ -109,7 +109,7 @@ def test_apps_remove_and_block_asks_before_blocking_for_good():
     """Blocking cannot be undone from the console and its button sits beside "Remove": the first click
     only asks; "Cancel" keeps the participant; "Yes, block" removes and blocks."""
     from widgets.live.room import Seat
-    from widgets.live.ui.facilitator import SeatRow
+    from widgets.ui.live.facilitator import SeatRow
 
     kicked: list[tuple[str, bool]] = []
 

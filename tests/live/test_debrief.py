@@ -98,7 +98,7 @@ def test_debrief_v2_shows_the_state_the_room_s_path_set(clock, course_root, writ
     slip no later choice repaired), and the strongest option at each step is one that was offered."""
     from tests.conftest import SCENARIO_V2_YAML as V2
     from widgets.live.store import scenario_payload
-    from widgets.live.ui import html
+    from widgets.ui.live import html
 
     text = V2 + "live:\n  roles: {mentor: decide, mentee: read, observer: checklist}\n"
     payload = scenario_payload(write_scenario(text))

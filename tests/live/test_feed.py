@@ -6,7 +6,7 @@ import asyncio
 
 from widgets.live.errors import StoreBusy
 from widgets.live.store import RoomStore
-from widgets.live.ui.feed import RoomFeed
+from widgets.ui.live.feed import RoomFeed
 
 
 def test_feed_shows_changes_reports_trouble_and_ends_when_the_room_goes(tmp_path, payload):

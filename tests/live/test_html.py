@@ -8,8 +8,8 @@ import pytest
 
 from widgets.live import debrief, room
 from widgets.live.store import RoomStore
-from widgets.live.ui import html as H
-from widgets.live.ui import links
+from widgets.ui.live import html as H
+from widgets.ui.live import links
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

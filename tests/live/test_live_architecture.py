@@ -1,4 +1,4 @@
-"""Does the live rooms' core stay pure: no ipywidgets, Jupyter or Voilà outside ``widgets/live/ui``?"""
+"""Does the live rooms' core stay pure: no ipywidgets, Jupyter or Voilà outside ``widgets/ui/live``?"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tests.conftest import REPO
 
 LIVE = REPO / "widgets" / "live"
 FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "jupyter_server", "nbgrader", "matplotlib",
-             "widgets.ui", "widgets.live.ui", "widgets.cli", "click")
+             "widgets.ui", "widgets.ui.live", "widgets.cli", "click")
 
 
 def _imports(path) -> set[str]:

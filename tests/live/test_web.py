@@ -21,8 +21,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
 from tests.conftest import REPO
-from widgets.live.ui.facilitator import FacilitatorApp
 from widgets.serving import process
+from widgets.ui.live.facilitator import FacilitatorApp
 
 WAIT = 20.0
 

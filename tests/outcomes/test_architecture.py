@@ -10,7 +10,7 @@ from tests.test_architecture import _imports
 
 PURE = ["content.py", "records.py", "evidence.py", "growth.py", "cohort.py", "course_data.py"]
 FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "matplotlib", "widgets.ui",
-             "widgets.cli", "widgets.outcomes.views", "widgets.outcomes.charts", "widgets.outcomes.html")
+             "widgets.cli", "widgets.ui.outcomes.views", "widgets.outcomes.charts", "widgets.outcomes.html")
 
 
 def test_architecture_outcomes_core_imports_no_ui_jupyter_or_matplotlib():

@@ -266,7 +266,7 @@ def test_cohort_twenty_generated_mentors_csv_matches_a_direct_computation(real_c
 
 
 def test_cohort_twenty_generated_mentors_through_the_view(real_content, generated, monkeypatch):
-    from widgets.outcomes.views import CohortView
+    from widgets.ui.outcomes.views import CohortView
 
     folder, truths = generated
     monkeypatch.chdir(REPO / "course")
@@ -286,7 +286,7 @@ def test_cohort_twenty_generated_mentors_through_the_view(real_content, generate
 
 
 def test_cohort_view_reports_a_missing_folder(real_content, tmp_path):
-    from widgets.outcomes.views import CohortView
+    from widgets.ui.outcomes.views import CohortView
 
     view = CohortView(real_content, str(tmp_path / "nowhere"))
     assert "is not a folder" in view.body.value and "is not a folder" in view.announcer.text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from widgets.outcomes import html
-from widgets.outcomes.views import HERE
+from widgets.ui.outcomes.views import HERE
 
 
 def _selectors_with(css: str, declaration: str) -> set[str]:

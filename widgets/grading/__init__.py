@@ -8,7 +8,7 @@ course folders and that record in step: several servers, resubmissions), ``sanit
 safe HTML), ``nbgrader_apps`` and ``release`` (nbgrader's steps), ``preprocessors`` (the course's autograde
 and feedback steps), ``collect`` (importing downloaded notebooks).
 Orchestration: ``assignments`` (generate / check drift), ``session`` (what the grading view does),
-``summary`` (CSV and plots). Views: ``view`` (ipywidgets). CLI: ``cli`` (``mentor-course grading``).
+``summary`` (CSV and plots). Views: :mod:`widgets.ui.grading.view` (ipywidgets). CLI: ``cli`` (``mentor-course grading``).
 
 Nothing is imported here, so ``import widgets.grading.score`` stays as light as the core.
 """

@@ -1,7 +1,7 @@
 """What the grading view does, without the widgets: list a cohort, open a submission, save rubric grades,
 raise safeguarding flags.
 
-The view (``widgets.grading.view``) only renders these values and forwards clicks here, so every rule
+The view (``widgets.ui.grading.view``) only renders these values and forwards clicks here, so every rule
 (what counts as graded, what a save writes where, what a conflict looks like) is tested without a
 browser, and the round-trip test grades through exactly this code.
 """

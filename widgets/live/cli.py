@@ -162,7 +162,7 @@ def expire(store: str | None, data_dir: Path | None) -> None:
 def export(key: str, output: Path, store: str | None, data_dir: Path | None) -> None:
     """Write a room's results as CSV files (KEY: the facilitator link, or the key in it)."""
     from widgets.live.debrief import export_tables, to_csv
-    from widgets.live.ui.links import key_from
+    from widgets.ui.live.links import key_from
 
     secret = key_from(key)
     with _open(store, data_dir) as st:

@@ -7,7 +7,7 @@ ipywidgets and matplotlib, so they load on first use; importing ``widgets.outcom
 
 Pure parts: ``content`` (the assessment file), ``records`` (answers in the progress file),
 ``evidence`` (scenario choices), ``growth`` (one mentor's report), ``cohort`` (a folder of exports).
-Drawing: ``charts``. Views: ``views``. Command line: ``cli``.
+Drawing: ``charts``. Views: :mod:`widgets.ui.outcomes.views`. Command line: ``cli``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _VIEW_EXPORTS = ("assessment", "growth_report", "cohort_view", "mentor_report")
 
 def __getattr__(name: str) -> Any:
     if name in _VIEW_EXPORTS:
-        from widgets.outcomes import views
+        from widgets.ui.outcomes import views
 
         return getattr(views, name)
     raise AttributeError(f"module 'widgets.outcomes' has no attribute '{name}'")

@@ -46,7 +46,7 @@ PAGE_PATH = "live/join"
 SOCKET_PATH = "live/socket"
 STATIC_PATH = "live/static"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-LIVE_CSS = Path(__file__).resolve().parent.parent / "ui" / "live.css"
+LIVE_CSS = Path(__file__).resolve().parents[2] / "ui" / "live" / "live.css"
 #: A participant's name is forced to this environment variable when set (a hub's single-user server).
 NAME_ENV = "JUPYTERHUB_USER"
 #: The largest message a page sends (a join with a 40-character name is about 100 bytes).

@@ -1,7 +1,7 @@
 """The participant page's HTML shell (pure): the join form, the seat's panels, two live regions.
 
 The script (static/participant.js) fills the panels from the server's views: HTML fragments the server
-made with :mod:`widgets.live.ui.html` (every name and scenario text escaped there), and plain texts it
+made with :mod:`widgets.ui.live.html` (every name and scenario text escaped there), and plain texts it
 puts in ``textContent``. The only values written here are the server's own (paths, the XSRF token, the
 hub user's name), escaped all the same.
 """

@@ -13,7 +13,7 @@ vote's commit woke every page's kernel, which re-read the room: the cost grew as
   commit that waits for a lock stalls nobody else; a vote is acknowledged only after it committed.
 
 Pure of tornado: a connection is anything with ``send(text)`` and ``out(message)``, so the fan-out is
-tested without a server. The HTML of each view comes from :mod:`widgets.live.ui.html`, which escapes
+tested without a server. The HTML of each view comes from :mod:`widgets.ui.live.html`, which escapes
 every name and scenario text.
 """
 
@@ -38,7 +38,7 @@ from widgets.live.debrief import build
 from widgets.live.errors import STORE_PROBLEM, LiveError, RoomNotFound, for_visitor
 from widgets.live.room import Snapshot, Vote
 from widgets.live.store import Joined, RoomStore, default_url
-from widgets.live.ui import html as H
+from widgets.ui.live import html as H
 from widgets.ui.text import plain
 
 log = logging.getLogger("widgets.live.web")
@@ -79,7 +79,7 @@ class _Shared:
 
 def shared_view(sc: Scenario, snap: Snapshot, titles: dict[str, str], kind: str) -> dict[str, Any]:
     """What every seat of role kind ``kind`` sees of the room (no per-seat data): HTML fragments made by
-    :mod:`widgets.live.ui.html` (escaped there) and plain texts the page puts in ``textContent``."""
+    :mod:`widgets.ui.live.html` (escaped there) and plain texts the page puts in ``textContent``."""
     rs = snap.room
     choices = room.offered(sc, rs)
     deciding = kind == room.DECIDE and bool(choices)

@@ -2,7 +2,7 @@
 
 Pure apart from reading the environment Voilà gives each kernel: ``QUERY_STRING`` (the page URL's
 query) and ``VOILA_REQUEST_URL`` (the whole URL). The page also reports its address from the browser
-(:class:`~widgets.live.ui.bridge.PageBridge`), which wins when it differs (a proxy in front).
+(:class:`~widgets.ui.live.bridge.PageBridge`), which wins when it differs (a proxy in front).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The facilitator's console (ipywidgets and one small anywidget): it renders snapshots and forwards clicks.
 
 ``facilitator_app()`` is the one-line call of modules/live/facilitator.ipynb; it is imported on first
-use so that ``widgets.live.ui.html`` and ``links`` load without a kernel. Participants have no notebook:
+use so that ``widgets.ui.live.html`` and ``links`` load without a kernel. Participants have no notebook:
 the server itself serves their page (:mod:`widgets.live.web`), with the HTML fragments of
-:mod:`widgets.live.ui.html`.
+:mod:`widgets.ui.live.html`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ install()  # the composition root: register content kinds and progress sections 
 
 
 def facilitator_app(**kwargs: Any) -> None:
-    """Show the facilitator's console (see :mod:`widgets.live.ui.facilitator`)."""
-    from widgets.live.ui.facilitator import facilitator_app as show
+    """Show the facilitator's console (see :mod:`widgets.ui.live.facilitator`)."""
+    from widgets.ui.live.facilitator import facilitator_app as show
 
     show(**kwargs)
 

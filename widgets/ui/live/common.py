@@ -14,8 +14,8 @@ import ipywidgets as W
 
 from widgets.live.errors import STORE_PROBLEM, LiveError, for_visitor
 from widgets.live.store import RoomStore, default_url
-from widgets.live.ui.bridge import PageBridge
-from widgets.live.ui.feed import guarded
+from widgets.ui.live.bridge import PageBridge
+from widgets.ui.live.feed import guarded
 
 log = logging.getLogger(__name__)
 WIDE = W.Layout(width="100%", max_width="46rem")

@@ -4,7 +4,7 @@ code, see and assign participants, run the votes, reveal, advance, debrief, expo
 The facilitator's key is put into the page's address (``?key=...``) as soon as the room exists, so a
 reload, a crash of the kernel or a restart of the server comes back to the same room; the same link,
 kept privately, works from another computer. Views only bind values: the rules live in
-:mod:`widgets.live.room`, the HTML in :mod:`widgets.live.ui.html`, the data in the store.
+:mod:`widgets.live.room`, the HTML in :mod:`widgets.ui.live.html`, the data in the store.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from widgets.live import room
 from widgets.live.debrief import build, export_tables, export_zip, to_csv
 from widgets.live.room import Seat, Snapshot
 from widgets.live.store import RoomStore, default_ttl, scenario_payload
-from widgets.live.ui import html as H
-from widgets.live.ui.bridge import PageBridge
-from widgets.live.ui.common import WIDE, environment, html, open_store, section, show, spawn
-from widgets.live.ui.feed import RoomFeed, call
-from widgets.live.ui.links import HUB_BASE_ENV, KEY, facilitator_link, join_link, key_from, page_url, qr_svg, query
+from widgets.ui.live import html as H
+from widgets.ui.live.bridge import PageBridge
+from widgets.ui.live.common import WIDE, environment, html, open_store, section, show, spawn
+from widgets.ui.live.feed import RoomFeed, call
+from widgets.ui.live.links import HUB_BASE_ENV, KEY, facilitator_link, join_link, key_from, page_url, qr_svg, query
 
 _BUTTONS = (
     (room.START, "Start the role-play"),

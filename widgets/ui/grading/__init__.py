@@ -1,0 +1,1 @@
+"""The trainer's grading view (ipywidgets with small anywidgets), shown by course/grading.ipynb."""
