@@ -1,5 +1,6 @@
 """Do imports point one way? The pure core must never import the UI, Jupyter or nbgrader, and the core
-of the core (content/, engine.py, progress.py, registry.py) must never reach up to its plugins.
+of the core (content/, engine.py, progress/, registry.py) must never reach up to its plugins, and the pure
+part of progress/ (format, sections, events, merge) never imports its file I/O.
 
 Imports are read from the source, in every form that loads a module: ``import x``, ``from x import y``
 (which may load ``x.y``), relative imports, ``import_module("x")`` / ``__import__("x")``, and any string
@@ -17,8 +18,9 @@ import pytest
 
 from tests.conftest import REPO
 
-#: Modules that claim to be pure: stdlib, PyYAML, jsonschema and each other only.
-CORE = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/registry.py",
+#: Modules that claim to be pure: stdlib, PyYAML, jsonschema and each other only (and filelock, for
+#: widgets/progress/files.py, the one module of the core that locks files).
+CORE = ["widgets/content", "widgets/engine.py", "widgets/progress", "widgets/registry.py",
         "widgets/plugins.py", "widgets/scenario_map.py",
         "widgets/terminal_play.py", "widgets/learner.py", "widgets/live/room.py", "widgets/live/store.py",
         "widgets/region_choice.py",
@@ -41,7 +43,11 @@ JUPYTER = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader
            "jupyter_server", "jupyter_client", "tornado", "matplotlib", "widgets.cli")
 
 #: The core the plugins extend: it keeps registries (widgets.registry) and names no plugin.
-KERNEL = ["widgets/content", "widgets/engine.py", "widgets/progress.py", "widgets/registry.py"]
+KERNEL = ["widgets/content", "widgets/engine.py", "widgets/progress", "widgets/registry.py"]
+#: The pure part of the progress package: documents in, documents out; no file is opened or locked.
+PROGRESS_PURE = ["widgets/progress/errors.py", "widgets/progress/format.py", "widgets/progress/sections.py",
+                 "widgets/progress/events.py", "widgets/progress/merge.py"]
+PROGRESS_IO = ("widgets.progress.files", "filelock", "tempfile", "fcntl", "msvcrt")
 #: Plugins that register into the kernel (they may import it; it may not import them).
 PLUGINS_OF_KERNEL = {"widgets/content/resources.py"}
 UPWARD = ("widgets.grading", "widgets.outcomes", "widgets.live", "widgets.serving", "widgets.ui", "widgets.cli",
@@ -128,6 +134,24 @@ def test_architecture_core_names_no_plugin():
     assert upward_imports() == {}
 
 
+def progress_io_imports(root: Path = REPO) -> dict[str, list[str]]:
+    """The pure progress modules' imports of the file I/O part (or of locking and temp files), by file."""
+    found = {str(f.relative_to(root)): sorted(n for n in _imports(f, root) if _hits(n, PROGRESS_IO))
+             for f in _files(PROGRESS_PURE, root)}
+    return {k: v for k, v in found.items() if v}
+
+
+def test_architecture_pure_progress_does_no_file_io():
+    """Do the save format, the reducer and the merge stay free of the file I/O (widgets.progress.files)?"""
+    assert progress_io_imports() == {}
+
+
+def test_architecture_catches_pure_progress_importing_files(planted):
+    root = planted("widgets/progress/merge.py", "from widgets.progress.files import atomic_write")
+    assert progress_io_imports(root) == {"widgets/progress/merge.py": ["widgets.progress.files",
+                                                                      "widgets.progress.files.atomic_write"]}
+
+
 def test_architecture_nothing_imports_the_cli():
     users = [str(f.relative_to(REPO)) for f in (REPO / "widgets").rglob("*.py")
              if f.name != "cli.py" and _hits_cli(_imports(f, strings=False))]
@@ -156,10 +180,10 @@ def planted(tmp_path: Path):
      ["widgets.grading.rubric", "widgets.outcomes.content"]),
     ("widgets/content/loader.py", 'import importlib\nimportlib.import_module("widgets.grading.rubric")',
      ["widgets.grading.rubric"]),
-    ("widgets/progress.py", 'from importlib import import_module\nimport_module("widgets.outcomes.records")',
+    ("widgets/progress/merge.py", 'from importlib import import_module\nimport_module("widgets.outcomes.records")',
      ["widgets.outcomes.records"]),
-    ("widgets/progress.py", '__import__("widgets.region_choice")', ["widgets.region_choice"]),
-    ("widgets/progress.py", "from widgets import region_choice", ["widgets.region_choice"]),
+    ("widgets/progress/files.py", '__import__("widgets.region_choice")', ["widgets.region_choice"]),
+    ("widgets/progress/sections.py", "from widgets import region_choice", ["widgets.region_choice"]),
     ("widgets/content/loader.py", "from . import resources", ["widgets.content.resources"]),
     ("widgets/content/loader.py", "from ..outcomes import records", ["widgets.outcomes", "widgets.outcomes.records"]),
     ("widgets/content/checks.py", "def later():\n    from widgets.grading.score import Rubric", [

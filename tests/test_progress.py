@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def test_progress_failed_write_leaves_previous_file_whole(store, monkeypatch):
     def broken_fsync(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(progress.os, "fsync", broken_fsync)
+    monkeypatch.setattr(progress.files.os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="No space"):
         store.record(answer("m1", "q2"))
     assert store.path.read_text(encoding="utf-8") == before
@@ -89,7 +90,7 @@ def test_progress_load_adopts_the_files_learner_id(tmp_path):
     ('{"save_version": 1, "kind": "something-else", "learner": "x", "scenarios": {}, "selfchecks": {}, "drafts": {}}',
      "not a course progress file"),
     ('{"save_version": 1, "kind": "mentor-course-progress", "learner": "x", "scenarios": {"a/b": {"history": 3}},'
-     ' "selfchecks": {}, "drafts": {}}', "history should be a list"),
+     ' "selfchecks": {}, "drafts": {}}', "'scenarios.a/b.history' should be a list, found a number"),
 ])
 def test_progress_damaged_file_is_kept_as_backup_and_reported(store, content, reason):
     """A half-written or corrupt file: is it kept byte for byte, reported, and a new file started?"""
@@ -388,3 +389,82 @@ def test_progress_stale_temp_files_are_removed_and_folders_are_private(tmp_path)
     if os.name == "posix":
         assert path.parent.stat().st_mode & 0o777 == 0o700
         assert path.stat().st_mode & 0o777 == 0o600
+
+
+# ------------------------------------------------------------------- the lock and the schema (issue: split progress)
+
+def _hold_lock(lock: str, held, release, seconds: float) -> None:
+    """In another process: take the progress file's lock, say so, and keep it until told (or ``seconds``)."""
+    with progress.file_lock(Path(lock)):
+        held.set()
+        release.wait(seconds)
+
+
+def _locked_by_another_process(lock: Path, seconds: float = 30.0):
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing shared with this one but the file
+    held, release = ctx.Event(), ctx.Event()
+    proc = ctx.Process(target=_hold_lock, args=(str(lock), held, release, seconds))
+    proc.start()
+    assert held.wait(60), "the other process never took the lock"
+    return proc, release
+
+
+def test_progress_lock_held_by_another_process_makes_a_writer_wait(store):
+    """Does a second process wait for the lock (filelock) and then save, losing nothing?"""
+    store.record(answer("m", "q1"))
+    proc, release = _locked_by_another_process(store.lock_path, seconds=0.8)
+    try:
+        start = time.monotonic()
+        store.record(answer("m", "q2"))  # blocks until the other process lets go
+        waited = time.monotonic() - start
+    finally:
+        release.set()
+        proc.join(30)
+    assert proc.exitcode == 0
+    assert waited > 0.2, f"record() did not wait for the other process's lock (waited {waited:.3f} s)"
+    assert set(json.loads(store.path.read_text())["selfchecks"]["m"]) == {"q1", "q2"}
+
+
+def test_progress_lock_held_too_long_times_out_with_a_clear_message(store, monkeypatch):
+    """A writer stuck holding the lock: is the next save refused with a message, not left hanging?"""
+    store.record(answer("m", "q1"))
+    before = store.path.read_text(encoding="utf-8")
+    monkeypatch.setattr(progress.files, "LOCK_TIMEOUT_S", 0.3)
+    proc, release = _locked_by_another_process(store.lock_path)
+    try:
+        with pytest.raises(progress.ProgressLocked, match=r"progress\.json\.lock has been locked by another window or "
+                                                          r"process for more than 0\.3 seconds, so nothing was saved"):
+            store.record(answer("m", "q2"))
+    finally:
+        release.set()
+        proc.join(30)
+    assert issubclass(progress.ProgressLocked, progress.ProgressError)  # the session reports it as "not saved"
+    assert store.path.read_text(encoding="utf-8") == before
+    store.record(answer("m", "q2"))  # once released, saving works again
+
+
+def test_progress_schema_refuses_a_malformed_document_naming_each_field(tmp_path):
+    """Is the save format checked by its JSON Schema (widgets/content/schemas/progress.v1.json), with every
+    field at fault named, and the file named in the error?"""
+    doc = progress.new_progress("mentor-x")
+    doc["selfchecks"] = {"m1": {"q1": {"selected": ["a"], "correct": "yes"}}}
+    doc["drafts"] = {"m1": {"p1": {"rev": 2}}}
+    doc["scenarios"] = {"m1/s": {"history": ["a"], "runs": [{"history": ["a"]}]}}
+    assert progress.problems(doc) == [
+        "'drafts.m1.p1' is missing the required key 'text'",
+        "'scenarios.m1/s.runs.0' is missing the required key 'ending'",
+        "'selfchecks.m1.q1.correct' should be true or false, found text",
+    ]
+    with pytest.raises(ProgressInvalid, match=r"^upload\.json is not a usable progress file: 'drafts\.m1\.p1' is "):
+        progress.parse(json.dumps(doc), "upload.json")
+    missing = {k: v for k, v in progress.new_progress("mentor-x").items() if k != "learner"}
+    assert progress.problems(missing) == ["'document' is missing the required key 'learner'"]
+    assert progress.problems(progress.new_progress("mentor-x")) == []
+
+
+def test_progress_schema_file_is_the_one_the_content_pipeline_loads():
+    from widgets.content.schema import load_schema
+
+    schema = load_schema(progress.SCHEMA_FILE)
+    assert schema["properties"]["kind"] == {"const": progress.KIND}
+    assert {"save_version", "kind", "learner", "scenarios", "selfchecks", "drafts"} <= set(schema["required"])

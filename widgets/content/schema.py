@@ -55,17 +55,22 @@ def file_version(data: Any) -> int:
 
 
 @cache
-def schema_for(kind: str, version: int = 1) -> dict[str, Any]:
-    """The JSON Schema shipped in the package for ``kind`` (at format ``version``)."""
-    text = resources.files("widgets.content").joinpath("schemas", _schema_file(kind, version)).read_text("utf-8")
+def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema file ``name`` shipped in ``widgets/content/schemas/``."""
+    text = resources.files("widgets.content").joinpath("schemas", name).read_text("utf-8")
     return json.loads(text)
 
 
+def schema_for(kind: str, version: int = 1) -> dict[str, Any]:
+    """The JSON Schema shipped in the package for ``kind`` (at format ``version``)."""
+    return load_schema(_schema_file(kind, version))
+
+
 @cache
-def _fast_validator(kind: str, version: int = 1) -> Callable[[Any], Any]:
+def _fast_validator(name: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
-    return fastjsonschema.compile(schema_for(kind, version))
+    return fastjsonschema.compile(load_schema(name))
 
 
 def check_version(src: Source, kind: str) -> list[ContentError]:
@@ -95,15 +100,22 @@ def schema_errors(src: Source, kind: str) -> list[ContentError]:
     if version_errors:
         return version_errors
     version = min(max(file_version(src.data), 1), supported_version(kind))
+    return document_errors(src, _schema_file(kind, version))
+
+
+def document_errors(src: Source, schema_name: str) -> list[ContentError]:
+    """All problems of ``src`` against the schema file ``schema_name``, as located errors (empty when
+    valid), with no kind or version check: for documents that say what they are in their own way (a
+    progress file's ``kind`` and ``save_version``)."""
     try:
-        _fast_validator(kind, version)(src.data)
+        _fast_validator(schema_name)(src.data)
     except Exception:
         pass
     else:
         return []
     from jsonschema import Draft7Validator
 
-    validator = Draft7Validator(schema_for(kind, version))
+    validator = Draft7Validator(load_schema(schema_name))
     errors = []
     for err in validator.iter_errors(src.data):
         errors.extend(_translate(src, err))
