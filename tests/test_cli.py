@@ -7,6 +7,7 @@ import subprocess
 import sys
 from xml.etree import ElementTree
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import REPO, SCENARIO_YAML
@@ -176,6 +177,40 @@ def test_cli_validate_refuses_a_yaml_file_of_unknown_kind(tmp_path, monkeypatch)
     assert "notes.yaml:1:1: file.unknown-kind cannot tell what kind of course file this is" in result.output
     assert "broken.yaml:2:1: yaml.syntax" in result.output
     assert "ok" not in result.output.splitlines()[-1]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("title: my notes\n", [("file.unknown-kind", 1, "it has no 'schema:' tag")]),
+    ("schema: mentor-notes/1\ntitle: my notes\n",
+     [("file.unknown-kind", 1, "its 'schema:' tag 'mentor-notes/1' names no kind this package knows")]),
+    ("- a list\n- of things\n", [("file.unknown-kind", 1, "it has no 'schema:' tag")]),
+    ("title: [unclosed\n", [("file.unknown-kind", 1, "it does not read as YAML (its yaml error gives the line)"),
+                             ("yaml.syntax", 2, "while parsing a flow sequence")]),
+    # a tag it can see: the syntax error is the one thing to fix (the kind is plain once it reads)
+    ("schema: mentor-scenario/2\ntitle: [unclosed\n", [("yaml.syntax", 3, "while parsing a flow sequence")]),
+    (None, [("file.missing", 0, "no such file or folder")]),
+])
+def test_cli_validate_file_of_unknown_kind_is_refused_with_how_to_name_it(tmp_path, monkeypatch, text, expected):
+    """`validate FILE` outside a module, with no (or an unknown) tag, malformed, or missing: never "ok", always
+    an error naming the file (and the line), exit 1, and for an unknown kind the ways to say what it is."""
+    if text is not None:
+        (tmp_path / "notes.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "notes.yaml"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert [(code, line) for code, line, _ in expected] == [
+        (ln.split(" ")[1], int(ln.split(":")[1])) for ln in lines[:-1]]
+    for (_, _, words), ln in zip(expected, lines, strict=False):
+        assert ln.startswith("notes.yaml:") and words in ln
+    if expected[0][0] == "file.unknown-kind":
+        assert "give it a 'schema:' tag (one of 'mentor-assessment/1', 'mentor-course/1'" in lines[0]
+        assert "'mentor-scenario/2'" in lines[0] and "a module's scenarios/ folder" in lines[0]
+        assert "selfcheck.yaml" in lines[0] and "resource pack.yaml" not in lines[0]
+    assert lines[-1].endswith(f": {len(expected)} error" + ("s" if len(expected) > 1 else ""))
+    as_json = CliRunner().invoke(main, ["validate", "--format", "json", "notes.yaml"])
+    assert as_json.exit_code == 1
+    assert [e["code"] for e in json.loads(as_json.output)["errors"]] == [code for code, _, _ in expected]
 
 
 def test_cli_map_shows_conditions_on_edges_and_claims_on_endings(write_scenario, tmp_path):

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from widgets.content.models import (
     scenario_from_dict,
     selfcheck_from_dict,
 )
-from widgets.content.schema import KINDS, schema_errors
+from widgets.content.schema import KINDS, schema_errors, supported_version
 from widgets.content.source import Source, read_source
 from widgets.registry import Registry
 
@@ -175,6 +176,40 @@ def kind_of(path: Path, src_data: Any = None) -> str | None:
     return stem if stem in KINDS else None
 
 
+#: A ``schema:`` line as a file that does not parse may still show it (``schema: mentor-scenario/2``).
+_SCHEMA_LINE = re.compile(r"""^schema:\s*["']?([A-Za-z][\w-]*)/""", re.MULTILINE)
+
+
+def _how_to_say_the_kind() -> str:
+    tags = ", ".join(sorted(f"'{tag}/{supported_version(kind)}'" for kind, (tag, _) in KINDS.items()))
+    # Only kinds whose name can be a file name are told by it (kind_of: ``<kind>.yaml``).
+    names = ", ".join(sorted(f"{k}.yaml" for k in KINDS if k != "scenario" and re.fullmatch(r"[\w-]+", k)))
+    return (f"give it a 'schema:' tag (one of {tags}), or put it where its kind is told by its place: "
+            f"a module's scenarios/ folder, or named {names}")
+
+
+def unknown_kind_errors(path: Path, shown: str, src: Source | None) -> list[ContentError]:
+    """Why a file named on the command line cannot be checked as any kind, and how to say its kind
+    (``file.unknown-kind``): its ``schema:`` tag names no known kind, it has none and its place tells
+    nothing, or it does not read as YAML (its read errors give the line), so its tag cannot be seen."""
+    data = src.data if src is not None else None
+    if src is None:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return []  # the read error already says why (missing, a folder, unreadable)
+        found = _SCHEMA_LINE.search(text)
+        if found and any(tag == found.group(1) for tag, _ in KINDS.values()):
+            return []  # its kind is plain once it reads; the read error is what to fix
+        why = "it does not read as YAML (its yaml error gives the line), so its tag cannot be seen"
+    elif isinstance(data, dict) and isinstance(data.get("schema"), str):
+        why = f"its 'schema:' tag '{data['schema']}' names no kind this package knows"
+    else:
+        why = "it has no 'schema:' tag (such as 'schema: mentor-scenario/2') and its place tells nothing"
+    return [ContentError(shown, 1, 1, "file.unknown-kind", f"cannot tell what kind of course file this is: {why}; "
+                                                           f"{_how_to_say_the_kind()}. It was not checked")]
+
+
 @dataclass
 class CourseContent:
     """Everything ``validate`` found, by kind, plus every error."""
@@ -301,11 +336,7 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
             if f in explicit:
                 # Named on the command line: never say "ok" about a file we did not check.
                 out.files += 1
-                out.errors += read_errors or [ContentError(
-                    shown, 1, 1, "file.unknown-kind",
-                    "cannot tell what kind of course file this is: it has no 'schema:' tag (such as "
-                    "'schema: mentor-scenario/2') and is not in a module's scenarios/ folder or named "
-                    f"{', '.join(sorted(f'{k}.yaml' for k in KINDS if k != 'scenario'))}; it was not checked")]
+                out.errors += [*read_errors, *unknown_kind_errors(f, shown, src)]
             continue  # found in a folder but not course content (e.g. a CI config); nothing to say
         out.files += 1
         if read_errors and src is None:
