@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Iterator
 from difflib import get_close_matches
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from widgets import engine
 from widgets.content.conditions import BOOL, BUILTINS, INT, analyse, constant_value
@@ -210,15 +210,30 @@ def _check_fallback(src: Source, who: str, path: tuple, routes: tuple) -> Iterat
 
 def check_graph(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
     """Every node is reachable, an ending can be reached from each, and (v2) the graph has no cycle."""
-    node_ids = list(sc.nodes)
     edges = _edges(sc)
     reachable = _reachable(sc, edges)
-    if sc.start in sc.nodes:
-        for nid in node_ids:
-            if nid not in reachable:
-                yield src.error(("nodes", nid), "graph.unreachable", f"node '{nid}' cannot be reached from '{sc.start}'",
-                                at_key=True)
-    reverse: dict[str, list[str]] = {nid: [] for nid in node_ids}
+    yield from _check_unreachable(src, sc, reachable)
+    ending_errors = list(_check_endings(src, sc, edges, reachable))
+    yield from ending_errors
+    # A trap is a loop already reported: cycles are looked for only where no node is a trap.
+    traps = [e for e in ending_errors if e.path != ("nodes",)]
+    if sc.version >= 2 and not traps:
+        yield from _check_cycles(src, sc, edges)
+
+
+def _check_unreachable(src: Source, sc: Scenario, reachable: set[str]) -> Iterator[ContentError]:
+    """A node play can never reach is dead text (only said when ``start`` exists, else all would be)."""
+    if sc.start not in sc.nodes:
+        return
+    for nid in sc.nodes:
+        if nid not in reachable:
+            yield src.error(("nodes", nid), "graph.unreachable", f"node '{nid}' cannot be reached from '{sc.start}'",
+                            at_key=True)
+
+
+def _can_end(sc: Scenario, edges: dict[str, list[str]]) -> set[str]:
+    """The nodes from which some ending can be reached (walking the edges backwards from the endings)."""
+    reverse: dict[str, list[str]] = {nid: [] for nid in sc.nodes}
     for nid, outs in edges.items():
         for t in outs:
             reverse[t].append(nid)
@@ -229,20 +244,20 @@ def check_graph(src: Source, sc: Scenario, course: Course | None, folder_module:
             if prev not in can_end:
                 can_end.add(prev)
                 queue.append(prev)
-    trapped = False
+    return can_end
+
+
+def _check_endings(src: Source, sc: Scenario, edges: dict[str, list[str]],
+                   reachable: set[str]) -> Iterator[ContentError]:
+    """The scenario has an ending, and no reachable node traps the mentor where none can be reached."""
     if not any(n.ending for n in sc.nodes.values()):
         yield src.error(("nodes",), "graph.no-ending", "the scenario has no ending node")
-    else:
-        for nid in node_ids:
-            if nid not in can_end and nid in reachable and sc.nodes[nid].ending is None and (
-                sc.nodes[nid].choices or sc.nodes[nid].routes
-            ):
-                trapped = True
-                yield src.error(("nodes", nid), "graph.no-ending",
-                                f"no ending can be reached from node '{nid}' (a trap or a loop without exit)",
-                                at_key=True)
-    if sc.version >= 2 and not trapped:
-        yield from _check_cycles(src, sc, edges)
+        return
+    can_end = _can_end(sc, edges)
+    for nid, node in sc.nodes.items():
+        if nid not in can_end and nid in reachable and node.ending is None and (node.choices or node.routes):
+            yield src.error(("nodes", nid), "graph.no-ending",
+                            f"no ending can be reached from node '{nid}' (a trap or a loop without exit)", at_key=True)
 
 
 def _check_cycles(src: Source, sc: Scenario, edges: dict[str, list[str]]) -> Iterator[ContentError]:
@@ -320,27 +335,35 @@ def state_types(sc: Scenario) -> dict[str, str]:
 def condition_sites(sc: Scenario) -> Iterator[tuple[tuple, str, str]]:
     """Every condition in ``sc`` as (site of its ``if:`` or claim, text, what kind of place)."""
     for node in sc.nodes.values():
-        for ln in node.lines:
-            if ln.cond is not None:
-                yield (*ln.site, "if"), ln.cond, "line"
-        for r in node.routes:
-            if r.cond is not None:
-                yield (*r.site, "if"), r.cond, "branch"
+        yield from _line_conditions(node.lines, "line")
+        yield from _route_conditions(node.routes)
         for c in node.choices:
             if c.cond is not None:
                 yield (*c.site, "if"), c.cond, "choice"
-            for ln in c.reply:
-                if ln.cond is not None:
-                    yield (*ln.site, "if"), ln.cond, "reply"
-            for r in c.routes:
-                if r.cond is not None:
-                    yield (*r.site, "if"), r.cond, "branch"
+            yield from _line_conditions(c.reply, "reply")
+            yield from _route_conditions(c.routes)
         if node.ending is not None:
-            for p in node.ending.parts:
-                if p.cond is not None:
-                    yield (*p.site, "if"), p.cond, "text part"
-            for cl in node.ending.claims:
-                yield cl.site, cl.text, "claim"
+            yield from _ending_conditions(node.ending)
+
+
+def _line_conditions(lines: tuple, what: str) -> Iterator[tuple[tuple, str, str]]:
+    for ln in lines:
+        if ln.cond is not None:
+            yield (*ln.site, "if"), ln.cond, what
+
+
+def _route_conditions(routes: tuple) -> Iterator[tuple[tuple, str, str]]:
+    for r in routes:
+        if r.cond is not None:
+            yield (*r.site, "if"), r.cond, "branch"
+
+
+def _ending_conditions(ending: Any) -> Iterator[tuple[tuple, str, str]]:
+    for p in ending.parts:
+        if p.cond is not None:
+            yield (*p.site, "if"), p.cond, "text part"
+    for cl in ending.claims:
+        yield cl.site, cl.text, "claim"
 
 
 def check_state(src: Source, sc: Scenario, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
@@ -410,47 +433,65 @@ def check_tests(src: Source, sc: Scenario) -> Iterator[ContentError]:
     """Each embedded ``tests:`` path replays to its expected ending, totals and state."""
     types = state_types(sc)
     for k, t in enumerate(sc.tests):
-        tpath = ("tests", k)
-        if t.ending not in sc.nodes or sc.nodes[t.ending].ending is None:
-            yield src.error((*tpath, "expect", "ending"), "test.failed",
-                            f"test '{t.name}' expects ending '{t.ending}', which is not an ending node"
-                            + _did_you_mean(t.ending, [n for n, v in sc.nodes.items() if v.ending]))
-            continue
-        bad_state = False
-        for name, value in (t.state or {}).items():
-            if name not in types:
-                bad_state = True
-                yield src.error((*tpath, "expect", "state", name), "state.undefined",
-                                f"test '{t.name}' expects '{name}', which is not declared under 'state:' nor a "
-                                "built-in" + _did_you_mean(name, list(types)), at_key=True)
-            elif (types[name] == BOOL) != isinstance(value, bool):
-                bad_state = True
-                yield src.error((*tpath, "expect", "state", name), "state.type",
-                                f"test '{t.name}' expects '{name}' to be {value!r}, but it is a {types[name]}")
-        try:
-            st = engine.replay(sc, t.path)
-        except engine.InvalidChoice as exc:
-            yield src.error((*tpath, "path"), "test.failed", f"test '{t.name}': {exc}")
-            continue
-        if st.node_id != t.ending:
-            where = "stops at decision point" if not engine.is_ended(sc, st) else "ends at"
-            yield src.error((*tpath, "path"), "test.failed",
-                            f"test '{t.name}' {where} '{st.node_id}', expected ending '{t.ending}'")
-            continue
-        if t.scores is not None:
-            got = engine.totals(sc, st)
-            wrong = {c: got.get(c, 0) for c, v in t.scores.items() if got.get(c, 0) != v}
-            if wrong:
-                yield src.error((*tpath, "expect", "scores"), "test.failed",
-                                f"test '{t.name}' totals differ: got {wrong}, expected "
-                                f"{ {c: t.scores[c] for c in wrong} }")
-        if t.state is not None and not bad_state:
-            values = engine.state_values(sc, st)
-            wrong_state = {n: values[n] for n, v in t.state.items() if values[n] != v or type(values[n]) is not type(v)}
-            if wrong_state:
-                yield src.error((*tpath, "expect", "state"), "test.failed",
-                                f"test '{t.name}' state differs: got {wrong_state}, expected "
-                                f"{ {n: t.state[n] for n in wrong_state} }")
+        yield from _check_one_test(src, sc, types, ("tests", k), t)
+
+
+def _check_one_test(src: Source, sc: Scenario, types: dict[str, str], tpath: tuple, t: Any) -> Iterator[ContentError]:
+    """One test: its expected ending is an ending, its expected state names declared state of the right type,
+    and replaying its path ends there with the expected totals and state (in that order: the replay
+    is only worth reporting once what it is compared with makes sense)."""
+    if t.ending not in sc.nodes or sc.nodes[t.ending].ending is None:
+        yield src.error((*tpath, "expect", "ending"), "test.failed",
+                        f"test '{t.name}' expects ending '{t.ending}', which is not an ending node"
+                        + _did_you_mean(t.ending, [n for n, v in sc.nodes.items() if v.ending]))
+        return
+    state_errors = list(_check_test_state_names(src, types, tpath, t))
+    yield from state_errors
+    try:
+        st = engine.replay(sc, t.path)
+    except engine.InvalidChoice as exc:
+        yield src.error((*tpath, "path"), "test.failed", f"test '{t.name}': {exc}")
+        return
+    if st.node_id != t.ending:
+        where = "stops at decision point" if not engine.is_ended(sc, st) else "ends at"
+        yield src.error((*tpath, "path"), "test.failed",
+                        f"test '{t.name}' {where} '{st.node_id}', expected ending '{t.ending}'")
+        return
+    yield from _check_test_totals(src, sc, tpath, t, st)
+    if t.state is not None and not state_errors:
+        yield from _check_test_state_values(src, sc, tpath, t, st)
+
+
+def _check_test_state_names(src: Source, types: dict[str, str], tpath: tuple, t: Any) -> Iterator[ContentError]:
+    """The state a test expects is declared (or a built-in) and of the expected value's type."""
+    for name, value in (t.state or {}).items():
+        if name not in types:
+            yield src.error((*tpath, "expect", "state", name), "state.undefined",
+                            f"test '{t.name}' expects '{name}', which is not declared under 'state:' nor a "
+                            "built-in" + _did_you_mean(name, list(types)), at_key=True)
+        elif (types[name] == BOOL) != isinstance(value, bool):
+            yield src.error((*tpath, "expect", "state", name), "state.type",
+                            f"test '{t.name}' expects '{name}' to be {value!r}, but it is a {types[name]}")
+
+
+def _check_test_totals(src: Source, sc: Scenario, tpath: tuple, t: Any, st: Any) -> Iterator[ContentError]:
+    if t.scores is None:
+        return
+    got = engine.totals(sc, st)
+    wrong = {c: got.get(c, 0) for c, v in t.scores.items() if got.get(c, 0) != v}
+    if wrong:
+        yield src.error((*tpath, "expect", "scores"), "test.failed",
+                        f"test '{t.name}' totals differ: got {wrong}, expected "
+                        f"{ {c: t.scores[c] for c in wrong} }")
+
+
+def _check_test_state_values(src: Source, sc: Scenario, tpath: tuple, t: Any, st: Any) -> Iterator[ContentError]:
+    values = engine.state_values(sc, st)
+    wrong_state = {n: values[n] for n, v in t.state.items() if values[n] != v or type(values[n]) is not type(v)}
+    if wrong_state:
+        yield src.error((*tpath, "expect", "state"), "test.failed",
+                        f"test '{t.name}' state differs: got {wrong_state}, expected "
+                        f"{ {n: t.state[n] for n in wrong_state} }")
 
 
 def check_selfcheck(src: Source, sc: SelfCheck, course: Course | None, folder_module: str | None) -> Iterator[ContentError]:
