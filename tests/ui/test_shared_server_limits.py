@@ -81,7 +81,7 @@ def test_shared_save_failure_shows_no_server_path(shared, send, outbox, monkeypa
     def broken(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(shared / "progress" / "x.json"))
 
-    monkeypatch.setattr(progress, "atomic_write", broken)
+    monkeypatch.setattr(progress.files, "atomic_write", broken)  # what ProgressFile calls
     send(view, {"action": "draft", "prompt": "plan", "text": "words"})
     message = box.of_type("save-error")[-1]["message"]
     assert "could not be saved" in message and str(shared) not in message and "Permission denied" in message
