@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -412,16 +413,19 @@ def _locked_by_another_process(lock: Path, seconds: float = 30.0):
 def test_progress_lock_held_by_another_process_makes_a_writer_wait(store):
     """Does a second process wait for the lock (filelock) and then save, losing nothing?"""
     store.record(answer("m", "q1"))
-    proc, release = _locked_by_another_process(store.lock_path, seconds=0.8)
+    proc, release = _locked_by_another_process(store.lock_path)
+    letting_go = threading.Timer(0.5, release.set)  # the other process lets go half a second from now
     try:
         start = time.monotonic()
+        letting_go.start()
         store.record(answer("m", "q2"))  # blocks until the other process lets go
         waited = time.monotonic() - start
     finally:
+        letting_go.cancel()
         release.set()
         proc.join(30)
     assert proc.exitcode == 0
-    assert waited > 0.2, f"record() did not wait for the other process's lock (waited {waited:.3f} s)"
+    assert waited >= 0.45, f"record() did not wait for the other process's lock (waited {waited:.3f} s)"
     assert set(json.loads(store.path.read_text())["selfchecks"]["m"]) == {"q1", "q2"}
 
 
