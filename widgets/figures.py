@@ -15,17 +15,17 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 
-def png_bytes(fig: Figure, *, tight: bool = False) -> bytes:
-    """``fig`` as PNG at its own dpi on white; ``tight`` crops the margins to what is drawn (labels that
-    reach past the axes are kept)."""
+def png_bytes(fig: Figure, *, tight: bool = False, dpi: float | None = None) -> bytes:
+    """``fig`` as PNG on white, at ``dpi`` (default: the figure's own); ``tight`` crops the margins to what
+    is drawn (labels that reach past the axes are kept)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", facecolor="white", bbox_inches="tight" if tight else None)
+    fig.savefig(buf, format="png", facecolor="white", bbox_inches="tight" if tight else None, dpi=dpi or "figure")
     return buf.getvalue()
 
 
-def save_png(fig: Figure, path: Path, *, tight: bool = False) -> Path:
+def save_png(fig: Figure, path: Path, *, tight: bool = False, dpi: float | None = None) -> Path:
     """Write :func:`png_bytes` of ``fig`` to ``path``; return ``path``."""
-    path.write_bytes(png_bytes(fig, tight=tight))
+    path.write_bytes(png_bytes(fig, tight=tight, dpi=dpi))
     return path
 
 

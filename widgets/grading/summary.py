@@ -205,7 +205,8 @@ _COLOURS = ["#0072B2", "#E69F00", "#F0E442", "#009E73", "#CC79A7", "#E8E8E8", "#
 _HATCHES = ["", "//", "\\\\", "..", "xx", "", "oo"]
 
 
-#: Both plots' resolution (dots per inch), as the course's other charts (widgets/outcomes/charts.py).
+#: Both plots are saved at this resolution (dots per inch), as the course's other charts are drawn
+#: (widgets/outcomes/charts.py); they are laid out at matplotlib's default, as they always were.
 DPI = 110
 
 
@@ -217,7 +218,7 @@ def criterion_levels_figure(summary: Summary) -> Figure:
     rubric = summary.rubric
     counts = summary.level_counts()
     n_answers = len(summary.by_criterion) // max(len(rubric.criteria), 1)
-    fig = Figure(figsize=(8, 1.3 * len(rubric.criteria) + 1.2), dpi=DPI, facecolor="white")
+    fig = Figure(figsize=(8, 1.3 * len(rubric.criteria) + 1.2), facecolor="white")
     axes = list(fig.subplots(len(rubric.criteria), 1, sharex=True, squeeze=False)[:, 0])
     top = max([max(c.values(), default=0) for c in counts.values()] + [1])
     labels = [f"{lv.points} {lv.title}" for lv in rubric.levels]
@@ -249,7 +250,7 @@ def completion_figure(summary: Summary) -> Figure:
     completion = summary.completion()
     names = summary.assignments
     labels = [f"core · {a}" if summary.tracks.get(a) == CORE_TRACK else a for a in names]
-    fig = Figure(figsize=(9, 0.55 * len(names) + 1.8), dpi=DPI, facecolor="white")
+    fig = Figure(figsize=(9, 0.55 * len(names) + 1.8), facecolor="white")
     ax = fig.subplots()
     left = [0] * len(names)
     for k, status in enumerate(STATUSES):
@@ -278,8 +279,8 @@ def draw_plots(summary: Summary, out: Path) -> list[Path]:
     from widgets.figures import save_png
 
     out.mkdir(parents=True, exist_ok=True)
-    return [save_png(criterion_levels_figure(summary), out / "criterion-levels.png", tight=True),
-            save_png(completion_figure(summary), out / "completion.png", tight=True)]
+    return [save_png(criterion_levels_figure(summary), out / "criterion-levels.png", tight=True, dpi=DPI),
+            save_png(completion_figure(summary), out / "completion.png", tight=True, dpi=DPI)]
 
 
 def _collect_for(course: Path | str | None, assignments: list[str] | None = None) -> tuple[Summary, Path]:
