@@ -16,7 +16,7 @@ participant's page receives the reveal). Votes lost: acknowledged votes missing 
 
 Also measured: the server's CPU time per round (open, N votes, reveal, next step: what one machine pays
 for a room, whatever else runs on it), seconds until all N pages are joined (opened at once, 20 at a time), the server's memory
-per participant (RSS after joining minus before, / N; psutil if installed, else /proc), and the room's
+per participant (RSS after joining minus before, / N; psutil), and the room's
 store backend (SQLite by default; ``--postgres`` uses database ``test`` on 127.0.0.1:5432 in a schema of
 its own, dropped afterwards).
 
@@ -40,6 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -59,21 +61,13 @@ JOIN_AT_ONCE = 20
 
 
 def rss_bytes(pid: int) -> int:
-    try:
-        import psutil
-
-        return int(psutil.Process(pid).memory_info().rss)
-    except ImportError:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f"cannot read the memory of process {pid}")
+    return int(psutil.Process(pid).memory_info().rss)
 
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of process ``pid`` (all its threads) so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def pct(xs: list[float], q: float) -> float:

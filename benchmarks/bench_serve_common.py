@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 sys.path.insert(0, str(REPO))
@@ -104,14 +106,14 @@ def chromium() -> Iterator[Any]:
 
 
 def cpu_seconds(pids: set[int]) -> float:
+    """User + system CPU time the processes ``pids`` used so far; one that has ended counts 0."""
     total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            times = psutil.Process(pid).cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick
+        total += times.user + times.system
     return total
 
 

@@ -118,6 +118,18 @@ def upward_imports(root: Path = REPO) -> dict[str, list[str]]:
     return {k: v for k, v in found.items() if v}
 
 
+#: pyplot keeps global state (open figures, the current figure, a chosen GUI backend); charts are built as
+#: matplotlib.figure.Figure objects and saved by widgets.figures instead.
+PYPLOT = ("matplotlib.pyplot", "pylab", "matplotlib.pylab")
+
+
+def pyplot_users(root: Path = REPO) -> dict[str, list[str]]:
+    """Modules of the package that import pyplot, however written, by file."""
+    found = {str(f.relative_to(root)): sorted(n for n in _imports(f, root) if _hits(n, PYPLOT))
+             for f in sorted((root / "widgets").rglob("*.py"))}
+    return {k: v for k, v in found.items() if v}
+
+
 def test_architecture_core_imports_no_ui_or_jupyter():
     assert impure_imports() == {}
 
@@ -150,6 +162,13 @@ def test_architecture_catches_pure_progress_importing_files(planted):
     root = planted("widgets/progress/merge.py", "from widgets.progress.files import atomic_write")
     assert progress_io_imports(root) == {"widgets/progress/merge.py": ["widgets.progress.files",
                                                                       "widgets.progress.files.atomic_write"]}
+
+
+
+def test_architecture_no_module_uses_pyplot():
+    """Are all charts drawn on Figure objects (widgets/outcomes/charts.py, widgets/grading/summary.py), so
+    no kernel or command shares pyplot's global figures and backend?"""
+    assert pyplot_users() == {}
 
 
 def test_architecture_nothing_imports_the_cli():
@@ -200,3 +219,15 @@ def test_architecture_catches_a_planted_jupyter_import(planted):
     """Does a pure module that claims purity (grading/notebooks.py) get caught importing nbformat?"""
     root = planted("widgets/grading/notebooks.py", "def later():\n    import nbformat")
     assert impure_imports(root) == {"widgets/grading/notebooks.py": ["nbformat"]}
+
+
+@pytest.mark.parametrize("line", [
+    "def later():\n    import matplotlib.pyplot as plt",
+    "def later():\n    from matplotlib import pyplot",
+    'import importlib\nimportlib.import_module("matplotlib.pyplot")',
+])
+def test_architecture_catches_a_planted_pyplot_import(planted, line):
+    """Would a chart module going back to pyplot (as grading/summary.py once did, lazily) be caught?"""
+    root = planted("widgets/grading/summary.py", line)
+    assert pyplot_users(REPO) == {}
+    assert pyplot_users(root) == {"widgets/grading/summary.py": ["matplotlib.pyplot"]}

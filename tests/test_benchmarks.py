@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -35,15 +36,48 @@ def _passes(verdict) -> bool:
     return verdict.ok
 
 
+#: Files in benchmarks/ that are not benchmarks: the serving scripts' shared parts and the verdict itself.
+HELPERS = {"bench_serve_common", "verdict"}
+
+
+def test_benchmarks_every_file_is_a_checked_script_or_a_helper():
+    """Could a new benchmark escape the checks below by its name (not ``bench_*.py``)?"""
+    assert {p.stem for p in BENCHMARKS.glob("*.py")} - HELPERS == set(SCRIPTS)
+    assert len(SCRIPTS) >= 8
+
+
+def _main(tree: ast.Module) -> ast.FunctionDef:
+    mains = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main"]
+    assert mains, "no main()"
+    return mains[0]
+
+
+def _is_exit_with_verdict(node: ast.stmt) -> bool:
+    """``sys.exit(finish(...))``: the verdict line printed, and its exit code returned to the shell."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    return (isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "exit" and len(call.args) == 1
+            and isinstance(call.args[0], ast.Call) and getattr(call.args[0].func, "id", "") == "finish")
+
+
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_benchmarks_every_script_ends_with_its_verdict(script):
-    """Does every benchmark have a judge() and exit with finish(judge(...))'s code, not a bare print?"""
+    """Does every benchmark have a judge() and end main() with sys.exit(finish(...)), so the verdict is the
+    last line printed and a missed budget exits 1 (not a bare print, not an exit code that is dropped)?"""
     tree = ast.parse((BENCHMARKS / f"{script}.py").read_text(encoding="utf-8"))
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     assert "judge" in functions
-    exits = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "exit"
-             and n.args and isinstance(n.args[0], ast.Call) and getattr(n.args[0].func, "id", "") == "finish"]
-    assert exits, f"{script} never calls sys.exit(finish(...))"
+    assert _is_exit_with_verdict(_main(tree).body[-1]), f"{script}: main() does not end with sys.exit(finish(...))"
+    runs_main = [n for n in tree.body if isinstance(n, ast.If) and "__main__" in ast.unparse(n.test)
+                 and any("main()" in ast.unparse(s) for s in n.body)]
+    assert runs_main, f"{script} has no `if __name__ == \"__main__\": main()`"
+
+
+def test_benchmarks_every_judge_is_tested_here():
+    """Is each script's judge() (or budget) exercised by a test below, with a passing and a failing result?"""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    loaded = {n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "bench"
+              and n.args and isinstance(n.args[0], ast.Constant)}
+    assert set(SCRIPTS) - loaded == set()
 
 
 def test_benchmarks_finish_prints_the_last_line_and_returns_the_exit_code(bench, capsys):

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from widgets.serving import process
@@ -80,7 +81,7 @@ def test_serve_module_page_is_rendered_without_sources(tuned: process.ServeProce
 def test_serve_kernels_get_the_data_folder_and_course_root(tuned: process.ServeProcess, tiny_course: Path):
     process.wait_until(lambda: bool(tuned.kernel_pids()), message="a kernel")
     pid = min(tuned.kernel_pids())
-    env = dict(item.split("=", 1) for item in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in item)
+    env = psutil.Process(pid).environ()
     data_dir = Path(env["MENTOR_COURSE_DATA"])
     assert data_dir.is_dir() and data_dir.name == "data"
     assert Path(env["MENTOR_COURSE_ROOT"]) == tiny_course.resolve()
@@ -150,15 +151,21 @@ def test_serve_culls_a_kernel_whose_page_went_away(tiny_course: Path, tmp_path: 
         served.stop()
 
 
+def _running(pid: int) -> bool:
+    """Is ``pid`` a live process (not gone, not a zombie waiting for its parent to collect it)?"""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def test_serve_ctrl_c_stops_cleanly_and_shuts_every_kernel_down(tiny_course: Path, tmp_path: Path):
     served = process.serve(tiny_course, tmp_path / "data", tmp_path / "serve.log")
     Client().get(served.url + PAGE)
     process.wait_until(lambda: len(served.kernel_pids()) >= 2, message="a visitor's kernel and a refilled pool")
     kernels = served.kernel_pids()
     assert served.stop() == 0
-    alive = {pid for pid in kernels if Path(f"/proc/{pid}").exists()
-             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()}
-    assert alive == set()
+    assert {pid for pid in kernels if _running(pid)} == set()
     assert "Stopped; every kernel has been shut down." in served.output()
     # the server itself reports no error (a kernel stopped in the middle of running its notebook may log
     # one of its own, prefixed [IPKernelApp])
@@ -185,6 +192,6 @@ def test_serve_log_is_quiet_kernels_use_unix_sockets_and_notebooks_are_trusted(t
     assert "without encryption" not in log
     assert "Serving 1 course notebooks" in log
     pid = min(tuned.kernel_pids())
-    cmdline = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    cmdline = psutil.Process(pid).cmdline()
     connection_file = Path(next(a for a in cmdline if a.endswith(".json")))
     assert json.loads(connection_file.read_text())["transport"] == "ipc"

@@ -4,7 +4,8 @@ where each mentor stands on the core track ("core: 3 of 5 graded"), which a prog
 mentor meets their mentee (issue 15).
 
 ``collect_summary`` gathers plain rows from the grading session (gradebook, rubric store, submitted
-files); ``write_csvs`` and ``draw_plots`` only format them. Safeguarding flags are never exported here:
+files); ``write_csvs`` and ``draw_plots`` only format them (the plots are matplotlib ``Figure`` objects
+built directly, never pyplot: see :mod:`widgets.figures`). Safeguarding flags are never exported here:
 these files may travel (to a programme lead, a spreadsheet), the flags must not.
 """
 
@@ -14,10 +15,14 @@ import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from widgets.content.models import CORE_TRACK
 from widgets.grading.score import Rubric, overall_band, rubric_total
 from widgets.grading.session import GRADED, NOT_AUTOGRADED, RESUBMITTED, TO_GRADE, UNREADABLE, GradingSession
+
+if TYPE_CHECKING:  # matplotlib is imported only when plots are drawn: core_report() needs none of it
+    from matplotlib.figure import Figure
 
 NOT_SUBMITTED = "not submitted"
 STATUSES = (GRADED, TO_GRADE, RESUBMITTED, NOT_AUTOGRADED, UNREADABLE, NOT_SUBMITTED)
@@ -200,22 +205,21 @@ _COLOURS = ["#0072B2", "#E69F00", "#F0E442", "#009E73", "#CC79A7", "#E8E8E8", "#
 _HATCHES = ["", "//", "\\\\", "..", "xx", "", "oo"]
 
 
-def draw_plots(summary: Summary, out: Path) -> list[Path]:
-    """``criterion-levels.png`` and ``completion.png`` in ``out``."""
-    import matplotlib
+#: Both plots are saved at this resolution (dots per inch), as the course's other charts are drawn
+#: (widgets/outcomes/charts.py); they are laid out at matplotlib's default, as they always were.
+DPI = 110
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+def criterion_levels_figure(summary: Summary) -> Figure:
+    """How answers were rated: one bar chart per rubric criterion, a bar per level with its count."""
+    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    out.mkdir(parents=True, exist_ok=True)
     rubric = summary.rubric
-    paths = []
-
     counts = summary.level_counts()
     n_answers = len(summary.by_criterion) // max(len(rubric.criteria), 1)
-    fig, axes = plt.subplots(len(rubric.criteria), 1, figsize=(8, 1.3 * len(rubric.criteria) + 1.2), sharex=True)
-    axes = list(axes) if len(rubric.criteria) > 1 else [axes]
+    fig = Figure(figsize=(8, 1.3 * len(rubric.criteria) + 1.2), facecolor="white")
+    axes = list(fig.subplots(len(rubric.criteria), 1, sharex=True, squeeze=False)[:, 0])
     top = max([max(c.values(), default=0) for c in counts.values()] + [1])
     labels = [f"{lv.points} {lv.title}" for lv in rubric.levels]
     for ax, crit in zip(axes, rubric.criteria, strict=True):
@@ -235,15 +239,19 @@ def draw_plots(summary: Summary, out: Path) -> list[Path]:
     axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.suptitle(f"How answers were rated on each criterion ({n_answers} graded answers)", fontsize=12)
     fig.tight_layout()
-    path = out / "criterion-levels.png"
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    paths.append(path)
+    return fig
+
+
+def completion_figure(summary: Summary) -> Figure:
+    """How far each module's reflection has got: one stacked bar per assignment, a segment per status."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     completion = summary.completion()
     names = summary.assignments
     labels = [f"core · {a}" if summary.tracks.get(a) == CORE_TRACK else a for a in names]
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(names) + 1.8))
+    fig = Figure(figsize=(9, 0.55 * len(names) + 1.8), facecolor="white")
+    ax = fig.subplots()
     left = [0] * len(names)
     for k, status in enumerate(STATUSES):
         values = [completion[a].get(status, 0) for a in names]
@@ -262,11 +270,17 @@ def draw_plots(summary: Summary, out: Path) -> list[Path]:
     ax.legend(ncol=len(STATUSES), loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    path = out / "completion.png"
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    paths.append(path)
-    return paths
+    return fig
+
+
+def draw_plots(summary: Summary, out: Path) -> list[Path]:
+    """``criterion-levels.png`` and ``completion.png`` in ``out`` (cropped to what is drawn: the legend
+    sits above the completion plot's axes)."""
+    from widgets.figures import save_png
+
+    out.mkdir(parents=True, exist_ok=True)
+    return [save_png(criterion_levels_figure(summary), out / "criterion-levels.png", tight=True, dpi=DPI),
+            save_png(completion_figure(summary), out / "completion.png", tight=True, dpi=DPI)]
 
 
 def _collect_for(course: Path | str | None, assignments: list[str] | None = None) -> tuple[Summary, Path]:

@@ -6,7 +6,8 @@ read at a glance. Meaning never rests on colour alone: the markers differ in fil
 value is also written beside its row, and the view gives the same figures as a table.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly, never pyplot: no global state, no GUI
-backend, safe in a Voilà kernel that serves a page while another draws.
+backend, safe in a Voilà kernel that serves a page while another draws. They are saved as PNG by
+:func:`widgets.figures.png_bytes`, re-exported here for the views and the command line.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from widgets.figures import png_bytes
 from widgets.outcomes.cohort import CohortSummary
 from widgets.outcomes.growth import GrowthReport, day, percent, rating, summary
 
@@ -171,12 +173,6 @@ def _patch(color: str, hatch: str, label: str):
     from matplotlib.patches import Patch
 
     return Patch(facecolor=color, hatch=hatch, edgecolor=MUTED, label=label)
-
-
-def png_bytes(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", facecolor="white")
-    return buf.getvalue()
 
 
 def _text_page(report: GrowthReport) -> Figure:

@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import socket
-import tempfile
 import time
 from collections.abc import Callable
 from glob import glob
@@ -96,6 +95,7 @@ class CourseVoila(Voila):
         super().__init__(config=config, **kwargs)
         self.course_settings = course_settings
         self._sockets: list[socket.socket] = []
+        self._served = False
         self.limits = KernelLimits(max_kernels=course_settings.max_kernels,
                                    per_client=course_settings.kernels_per_client,
                                    unconnected_timeout=course_settings.unconnected_timeout)
@@ -119,29 +119,40 @@ class CourseVoila(Voila):
         self.port = self._sockets[0].getsockname()[1]
 
     def prepare(self) -> None:
-        """Everything Voilà's ``start`` does except running the loop; then serve on the bound socket."""
+        """Voilà's own ``start`` (connection folder, settings and kernel manager, application, routes), with
+        the course's steps around it: the socket is bound before (preheated kernels are told its port),
+        and :meth:`listen`, the step ``start`` ends with, serves on that socket without running the loop
+        (:meth:`run` does). Nothing of ``start`` is copied here, so a step a new Voilà adds still runs;
+        tests/serving/test_serve_voila_start.py pins the ``start`` this was checked against."""
         if not self._sockets:
             self.bind()
-        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         if self.course_settings.immutable_cache:
             self.tornado_settings = {
                 **self.tornado_settings,
                 "static_immutable_cache": immutable_asset_urls(self.labextensions_path, self.server_url or "/"),
             }
-        settings = self.init_settings()
+        self._served = False
+        super().start()
+        if not self._served:
+            raise PatchNotApplied("Voilà's start() no longer ends by calling listen(), where mentor-course serve "
+                                  "adds its steps: check CourseVoila.prepare in widgets/serving/app.py against "
+                                  "the installed Voilà version.")
+
+    def listen(self) -> None:
+        """The last step of Voilà's ``start``, which would listen on a port and run the loop until stopped.
+        Here: the course's additions to the application Voilà built (trusted notebooks, per-visitor limits,
+        live rooms, kernel counting and culling), then serve on the socket :meth:`bind` opened, and return."""
         trusted = trust_course_notebooks(self.contents_manager.notary, self.course_settings.modules_dir)
         self.log.info("Serving %d course notebooks from %s", trusted, self.course_settings.modules_dir)
-        self.app = tornado.web.Application(**settings)
-        self.app.settings.update(self.tornado_settings)
         self.app.settings[LIMITS_SETTING] = self.limits
         self.app.settings[PROXIES_SETTING] = self.course_settings.trusted_proxies
-        self.app.add_handlers(".*$", self.init_handlers())
         # Participants of live rooms are served here, by this process: one watcher per room, no kernels.
         self.live_rooms = mount_live(self.app, self.server_url or "/",
                                      trusted_proxies=tuple(self.course_settings.trusted_proxies))
         self._count_visitor_kernels()
         tornado.ioloop.PeriodicCallback(self._cull_unconnected, 2000).start()
         HTTPServer(self.app).add_sockets(self._sockets)
+        self._served = True
 
     def _count_visitor_kernels(self) -> None:
         """Record which kernel each page request gets (started for it, or taken from the pool), so

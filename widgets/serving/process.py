@@ -1,8 +1,8 @@
 """`mentor-course serve` as a child process: start it, learn its URL, count its kernels, stop it.
 
 Used by the browser tests, the serving tests and the benchmarks, which all need a real server on
-127.0.0.1 and a way to see how many kernels it keeps. Kernels are found through /proc (Linux), so no
-endpoint listing kernels has to be exposed to visitors.
+127.0.0.1 and a way to see how many kernels it keeps. Kernels are found among the server's child
+processes (psutil), so no endpoint listing kernels has to be exposed to visitors.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 URL_LINE = re.compile(r"Open (http://\S+) in your browser")
 
@@ -38,20 +40,24 @@ KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json")
 
 
 def kernel_children(pid: int) -> dict[int, str]:
-    """The kernel processes that process ``pid`` started: pid -> kernel id (from its connection file name)."""
+    """The kernel processes that process ``pid`` started: pid -> kernel id (from its connection file name).
+
+    Direct children only: a kernel the server started is its child, and a process a kernel started (a
+    notebook's own subprocess) is not a kernel. A child that ends, turns zombie or cannot be read while
+    we look is skipped, as it is not a running kernel; ``{}`` if ``pid`` itself is gone."""
+    try:
+        children = psutil.Process(pid).children()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return {}
     found: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for child in children:
         try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:  # the process ended while we looked
+            cmdline = " ".join(child.cmdline())
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):  # ended while we looked
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid and "ipykernel" in cmdline:
+        if "ipykernel" in cmdline:
             m = KERNEL_FILE.search(cmdline)
-            found[int(entry.name)] = m.group(1) if m else ""
+            found[child.pid] = m.group(1) if m else ""
     return found
 
 
