@@ -132,6 +132,20 @@ def test_migrations_newer_database_is_refused_naming_it_and_both_versions(url):
     engine.dispose()
 
 
+def test_migrations_newer_database_is_a_one_line_error_on_the_command_line(course):
+    from click.testing import CliRunner
+
+    from widgets.grading.cli import grading
+    from widgets.grading.store import default_store_url
+
+    url = default_store_url(course.db_url, course.private)
+    RubricStore(url).close()
+    _execute(url, f"UPDATE {migrations.VERSION_TABLE} SET version_num = '0099'")
+    result = CliRunner().invoke(grading, ["--course", str(course.root), "flags"])
+    assert result.exit_code == 1 and "was created by a newer version" in result.output and "0099" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_migrations_trainers_opening_a_new_database_at_once_all_succeed(url):
     """Eight stores opening one empty database together: one migrates, the others wait and find it done."""
     errors: list[BaseException] = []
