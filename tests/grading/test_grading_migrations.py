@@ -68,6 +68,14 @@ def test_migrations_new_database_records_its_version_in_a_table_of_its_own(url):
     assert {"mentor_rubric_grade", "mentor_safeguarding_flag", "mentor_submission"} <= tables
 
 
+@pytest.mark.parametrize("memory", ["sqlite://", "sqlite:///:memory:"])
+def test_migrations_in_memory_database_gets_its_tables(memory):
+    """In memory, the migration must run on the store's own connection (another would be another database)."""
+    with RubricStore(memory) as store:
+        assert store.schema_version() == migrations.HEAD
+        assert store.save_grade("a", "m1", "p1", GRADE, 1.0, "t1", expected_version=0).version == 1
+
+
 def test_migrations_schema_is_exactly_what_the_store_code_expects(url):
     """Do the revisions make what ``create_all`` of the store's tables made (no column, type or key apart)?"""
     from alembic.autogenerate import compare_metadata
@@ -112,6 +120,36 @@ def test_migrations_database_made_before_versions_is_adopted_with_its_rows(url, 
         store.record_submission("b", "m2", b"{}", "t", "Ana")
     with RubricStore(url) as again:  # a second open finds it current and changes nothing
         assert again.schema_version() == migrations.HEAD and again.grade("a", "m1", "p1").version == 4
+
+
+def test_migrations_failed_revision_leaves_the_database_as_it_was(url, tmp_path, monkeypatch):
+    """A revision that fails halfway is rolled back whole (one transaction): its table is gone and the
+    version stays where it was, so the next open tries again."""
+    import shutil
+
+    RubricStore(url).close()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_broken.py").write_text(textwrap.dedent("""
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "0002"
+        down_revision = "0001"
+
+        def upgrade():
+            op.create_table("mentor_half_done", sa.Column("id", sa.Integer, primary_key=True))
+            op.execute("INSERT INTO mentor_no_such_table VALUES (1)")
+    """), encoding="utf-8")
+    monkeypatch.setattr(migrations, "SCRIPT_LOCATION", scripts)
+    monkeypatch.setattr(migrations, "HEAD", "0002")
+    with pytest.raises(sa.exc.SQLAlchemyError):
+        RubricStore(url)
+    assert "mentor_half_done" not in _tables(url)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert migrations.current_revision(conn) == "0001"
+    engine.dispose()
 
 
 def test_migrations_newer_database_is_refused_naming_it_and_both_versions(url):

@@ -125,8 +125,10 @@ def _locked(engine: sa.Engine, on_connect: OnConnect | None) -> Iterator[sa.Conn
     SQLite: a separate engine whose transactions begin with ``BEGIN IMMEDIATE`` (pysqlite would otherwise
     run DDL outside any transaction, and two trainers would both create the tables); DDL is transactional
     in SQLite, so a failed migration leaves nothing behind. PostgreSQL: a transaction-scoped advisory lock.
+    An in-memory SQLite database is the store's own connection (another one would be another database),
+    which no other process can see, so the process-wide lock is enough.
     """
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         own = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
         if on_connect is not None:
             sa.event.listen(own, "connect", on_connect)
