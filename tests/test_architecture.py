@@ -27,7 +27,7 @@ CORE = ["widgets/content", "widgets/engine.py", "widgets/progress", "widgets/reg
         "widgets/grading/score.py", "widgets/grading/rubric.py", "widgets/grading/notebooks.py",
         "widgets/grading/submissions.py",
         "widgets/outcomes/content.py", "widgets/outcomes/records.py",
-        "widgets/live/db.py", "widgets/live/codes.py", "widgets/live/debrief.py", "widgets/live/migrations.py",
+        "widgets/live/db", "widgets/live/codes.py", "widgets/live/debrief.py", "widgets/live/migrations.py",
         "widgets/live/errors.py"]
 FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "nbformat", "nbconvert",
              "jupyter_server", "jupyter_client", "widgets.ui", "widgets.cli", "matplotlib")

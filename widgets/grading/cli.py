@@ -53,7 +53,22 @@ def _session(course: Course, grader: str | None = None):  # -> GradingSession
     return GradingSession(course, _rubric(course), grader)
 
 
-@click.group()
+class _GradingGroup(click.Group):
+    """Turns a grading database this package cannot use (migrated by a newer one) into a one-line error,
+    whichever command opened it."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RuntimeError as exc:
+            from widgets.grading.migrations import StoreTooNew  # already loaded if a store was opened
+
+            if isinstance(exc, StoreTooNew):
+                raise click.ClickException(str(exc)) from None
+            raise
+
+
+@click.group(cls=_GradingGroup)
 @click.option("--course", type=click.Path(path_type=Path), default=None,
               help="The nbgrader course folder (default: ./course or the nearest folder with nbgrader_config.py).")
 @click.pass_context

@@ -17,7 +17,6 @@ otherwise :class:`GradeConflict` says who saved and when, and nothing is overwri
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,12 +25,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from widgets.grading import migrations
+from widgets.grading.migrations import StoreTooNew as StoreTooNew  # re-exported: what opening may raise
 from widgets.grading.score import RubricGrade
 
-_meta = sa.MetaData()
+#: The tables as the code uses them; the schema itself comes from the revisions in ``migrations/versions``
+#: (a test checks that the two agree).
+METADATA = sa.MetaData()
 
 GRADES = sa.Table(
-    "mentor_rubric_grade", _meta,
+    "mentor_rubric_grade", METADATA,
     sa.Column("assignment", sa.String(128), primary_key=True),
     sa.Column("student", sa.String(128), primary_key=True),
     sa.Column("prompt", sa.String(128), primary_key=True),
@@ -45,7 +48,7 @@ GRADES = sa.Table(
 )
 
 FLAGS = sa.Table(
-    "mentor_safeguarding_flag", _meta,
+    "mentor_safeguarding_flag", METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("assignment", sa.String(128), nullable=False),
     sa.Column("student", sa.String(128), nullable=False),
@@ -63,7 +66,7 @@ FLAGS = sa.Table(
 #: with their own course/ folder, grade the same files: the notebook as sent (and which one it replaced),
 #: the autograded notebook made from it, and the mentor's name as they gave it.
 SUBMISSIONS = sa.Table(
-    "mentor_submission", _meta,
+    "mentor_submission", METADATA,
     sa.Column("assignment", sa.String(128), primary_key=True),
     sa.Column("student", sa.String(128), primary_key=True),
     sa.Column("display_name", sa.Text, nullable=False),
@@ -161,26 +164,31 @@ class FlagNotFound(LookupError):
 
 
 class RubricStore:
-    """Rubric grades and safeguarding flags in one database, given by URL."""
+    """Rubric grades and safeguarding flags in one database, given by URL.
+
+    Opening it brings the database's schema to the newest revision (see :mod:`widgets.grading.migrations`):
+    a new database gets the tables, an older one is migrated with its rows kept, and one migrated by a
+    newer package is refused with :class:`StoreTooNew`.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = sa.create_engine(url, future=True)
-        if self.engine.dialect.name == "sqlite":
+        #: the URL without its password, for messages
+        self.description = self.engine.url.render_as_string(hide_password=True)
+        sqlite = self.engine.dialect.name == "sqlite"
+        if sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._create_tables()
+        try:
+            migrations.upgrade(self.engine, self.description, on_connect=_sqlite_pragmas if sqlite else None)
+        except BaseException:
+            self.engine.dispose()
+            raise
 
-    def _create_tables(self) -> None:
-        """Create the tables if missing. Two trainers opening a new PostgreSQL database at the same moment
-        both see no table and both create it; the loser's CREATE fails, and on a second look it is there."""
-        for attempt in range(3):
-            try:
-                _meta.create_all(self.engine)
-                return
-            except (sa.exc.ProgrammingError, sa.exc.IntegrityError, sa.exc.OperationalError):
-                if attempt == 2:
-                    raise
-                time.sleep(0.1 * (attempt + 1))
+    def schema_version(self) -> str | None:
+        """The schema revision the database records (:data:`widgets.grading.migrations.HEAD` once open)."""
+        with self.engine.connect() as conn:
+            return migrations.current_revision(conn)
 
     def close(self) -> None:
         self.engine.dispose()
