@@ -98,11 +98,11 @@ def test_views_report_follows_the_answers_on_the_same_page(page):
 
     form, report = assessment("after"), growth_report()
     assert 'You did not take the "before" self-assessment' in report.body.value.replace("&quot;", '"')
-    assert report.announcer.text == ""
+    assert report.announcer.message == ""
     for item in ("l-open", "l-reflect", "l-pause", "l-summary"):
         _click(form, type="rate", item=item, rating=6)
     assert report.report.competency("listening").after.mean == 6.0
-    assert report.announcer.text == "Your growth report below was updated."
+    assert report.announcer.message == "Your growth report below was updated."
     html = report.body.value
     assert "<td class='num'>6.0</td>" in html
     for name in ("png", "pdf", "json"):

@@ -25,3 +25,43 @@ function h(tag, attrs = {}, ...children) {
 
 let counter = 0;
 const uid = (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+// Save `text` as a file called `name` (the kernel sends the bytes as text; nothing is stored anywhere).
+function download(name, mime, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = h("a", { href: url, download: name, style: "display:none" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30000);
+}
+
+// How long a live region stays empty before it is given its words: long enough for a screen reader to
+// notice the change, short enough to be simultaneous for everyone else.
+const SAY_AFTER_MS = 60;
+
+// `say(words)` for a live region (aria-live) that is already in the page: screen readers read only
+// changes to a region they know. It empties the region first, so the same words said twice ("Saved.")
+// are read twice; words said in quick succession leave only the last.
+function speaker(region) {
+  let timer = null;
+  return (words) => {
+    clearTimeout(timer);
+    region.textContent = "";
+    timer = setTimeout(() => { region.textContent = words; }, SAY_AFTER_MS);
+  };
+}
+
+// Let `region` speak for an announcer model (widgets/ui/announcer.py): its `message`, again whenever
+// `count` grows. The words present at first are shown, not spoken. Returns the cleanup for render().
+function announceFrom(model, region) {
+  const say = speaker(region);
+  const update = () => say(model.get("message"));
+  region.textContent = model.get("message");
+  model.on("change:message", update);
+  model.on("change:count", update);
+  return () => {
+    model.off("change:message", update);
+    model.off("change:count", update);
+  };
+}

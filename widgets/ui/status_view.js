@@ -23,16 +23,8 @@ function remember(id) {
   }
 }
 
-// h(), uid() and INTERACTIVE come from dom.js, which views.esm() puts in front of this file.
-
-function download(name, mime, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = h("a", { href: url, download: name, style: "display:none" });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30000);
-}
+// h(), uid(), download() and the other helpers come from dom.js, which esm() (widgets/ui/esm.py) puts
+// in front of this file.
 
 function personalLink(id) {
   const url = new URL(window.location.href);
