@@ -18,7 +18,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from widgets.ui.esm import esm
+from widgets.ui.esm import asset, esm
 
 HERE = Path(__file__).parent
 
@@ -27,7 +27,7 @@ class Announcer(anywidget.AnyWidget):
     """A polite live region; ``say(words)`` announces ``words``, even when they are the same as last time."""
 
     _esm = esm(HERE / "announcer.js")
-    _css = HERE / "announcer.css"
+    _css = asset(HERE / "announcer.css")
     message = traitlets.Unicode("", help="The words shown and last announced.").tag(sync=True)
     count = traitlets.Int(0, help="Grows with every say(), so the same words said again are announced "
                                   "again.").tag(sync=True)

@@ -17,6 +17,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from widgets.ui.esm import asset
 from widgets.ui.session import Listening, Session
 
 HERE = Path(__file__).parent
@@ -37,7 +38,7 @@ def after_reply(fn: Callable[[], None]) -> None:
 class CourseWidget(Listening, anywidget.AnyWidget):
     """Base of the player, self-check, reflection, header and overview views."""
 
-    _css = HERE / "course.css"
+    _css = asset(HERE / "course.css")
     #: Attributes holding content models whose text carries resource placeholders: they are filled
     #: again when the region changes (:meth:`Session.refill`).
     _filled: tuple[str, ...] = ()

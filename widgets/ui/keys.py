@@ -14,13 +14,15 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from widgets.ui.esm import asset
+
 HERE = Path(__file__).parent
 
 
 class ShortcutGuard(anywidget.AnyWidget):
     """Marks every control inside the closest element matching ``within`` (see the module docstring)."""
 
-    _esm = HERE / "keys.js"
+    _esm = asset(HERE / "keys.js")
     within = traitlets.Unicode(help="CSS selector of the view's root element, e.g. '.mc-grading'.").tag(sync=True)
 
 

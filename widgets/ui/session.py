@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -380,6 +381,17 @@ class Session:
 _SESSIONS: dict[tuple[Any, ...], Session] = {}
 
 
+def _close_later(view: weakref.ReferenceType[Any]) -> Callable[[Any], None]:
+    """A comm's close callback that closes its view, without keeping the view alive itself."""
+
+    def closed(_msg: Any) -> None:
+        found = view()
+        if found is not None:
+            found.close()
+
+    return closed
+
+
 class Listening:
     """For a view that listens to the session: :meth:`listen` subscribes its handlers until the view is
     closed, by ``close()`` in the kernel (``Widget.close_all()``, a test) or by the page closing its comm.
@@ -395,7 +407,7 @@ class Listening:
         comm = getattr(self, "comm", None)
         if comm is not None and not self.__dict__.get("_closes_with_comm"):
             self.__dict__["_closes_with_comm"] = True
-            comm.on_close(lambda _msg: self.close())  # the page closed the widget
+            comm.on_close(_close_later(weakref.ref(self)))  # the page closed the widget
 
     def close(self) -> None:
         """Stop listening to the session, then close the widget."""

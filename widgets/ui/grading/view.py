@@ -34,7 +34,7 @@ from widgets.grading.session import (
 from widgets.grading.store import GradeConflict
 from widgets.plugins import install
 from widgets.ui.announcer import Announcer
-from widgets.ui.esm import esm
+from widgets.ui.esm import asset, esm
 from widgets.ui.keys import ShortcutGuard
 
 install()  # the composition root: register content kinds and progress sections before any use
@@ -53,7 +53,7 @@ class LevelPicker(anywidget.AnyWidget):
     criterion: screen readers announce "Emotions, radio group", and the arrow keys move between levels."""
 
     _esm = esm(HERE / "levels.js")
-    _css = HERE / "levels.css"
+    _css = asset(HERE / "levels.css")
     legend = traitlets.Unicode("").tag(sync=True)
     hint = traitlets.Unicode("").tag(sync=True)
     options = traitlets.List(traitlets.Dict()).tag(sync=True)

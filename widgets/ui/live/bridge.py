@@ -23,7 +23,7 @@ from pathlib import Path
 import traitlets
 
 from widgets.ui.announcer import Announcer
-from widgets.ui.esm import esm
+from widgets.ui.esm import asset, esm
 
 _HERE = Path(__file__).parent
 
@@ -35,7 +35,7 @@ class PageBridge(Announcer):
     whose page also reports its address and keeps the assertive region for problems."""
 
     _esm = esm(_HERE / "bridge.js")
-    _css = _HERE / "live.css"
+    _css = asset(_HERE / "live.css")
     href = traitlets.Unicode("", help="The page's address as the browser shows it (set by the page).").tag(sync=True)
     query = traitlets.Unicode("", help="Query string to put into the address bar without reloading.").tag(sync=True)
     error = traitlets.Unicode("", help="A problem to announce at once; empty hides it.").tag(sync=True)

@@ -25,7 +25,7 @@ from widgets.outcomes.growth import build_report
 from widgets.outcomes.html import cohort_html, growth_html
 from widgets.plugins import install
 from widgets.ui.announcer import Announcer
-from widgets.ui.esm import esm
+from widgets.ui.esm import asset, esm
 from widgets.ui.problem import Problem
 from widgets.ui.session import Listening, Session, get_session
 
@@ -79,7 +79,7 @@ class AssessmentView(Listening, anywidget.AnyWidget):
     """The self-assessment form for one phase; every answer is saved to the progress file at once."""
 
     _esm = esm(HERE / "assessment.js")
-    _css = HERE / "outcomes.css"
+    _css = asset(HERE / "outcomes.css")
     props = traitlets.Dict(help="Everything the form shows (widgets.outcomes.form.form_props).").tag(sync=True)
 
     def __init__(self, session: Session, content: OutcomesContent, phase: str) -> None:
