@@ -110,6 +110,22 @@ def test_views_report_follows_the_answers_on_the_same_page(page):
     assert 'alt="Dumbbell chart of your self-rating' in html
 
 
+def test_views_closed_report_and_form_stop_following_the_session(page):
+    """Once closed (a cell run again, a page gone), are a report and a form left out of later saves?"""
+    from widgets.outcomes import assessment, growth_report
+    from widgets.ui.session import get_session
+
+    form, closed, still = assessment("after"), growth_report(), growth_report()
+    closed.close()
+    _click(form, type="rate", item="l-open", rating=6)
+    assert still.announcer.message == "Your growth report below was updated."
+    assert closed.announcer.message == "" and "<td class='num'>6.0</td>" not in closed.body.value
+    held = [getattr(listener, "__self__", None) for listener in get_session()._listeners]
+    assert still in held and closed not in held and form in held
+    form.close()
+    assert form not in [getattr(listener, "__self__", None) for listener in get_session()._listeners]
+
+
 def test_views_report_links_to_the_modules_that_teach_the_focus(page):
     from widgets.outcomes import assessment, growth_report
 
