@@ -23,8 +23,12 @@ function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// An id unique in the page. The counter alone is not enough: anywidget may load a view's module once per
+// widget, each copy with its own counter, and two widgets drawn in the same millisecond would share ids
+// (and radio groups sharing a name are one group to the keyboard); the random part keeps them apart.
 let counter = 0;
-const uid = (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+const uid = (prefix) =>
+  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 // Save `text` as a file called `name` (the kernel sends the bytes as text; nothing is stored anywhere).
 function download(name, mime, text) {
