@@ -195,6 +195,7 @@ def _package_modules(root: Path = REPO) -> list[str]:
 def view_classes() -> list[type]:
     """Every widget class (ipywidgets, anywidget) defined in the package, after importing all of it."""
     import importlib
+    import sys
 
     import ipywidgets
 
@@ -204,7 +205,8 @@ def view_classes() -> list[type]:
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("widgets."):
+            # (only the class its module holds now: a test that imports a module afresh leaves old copies)
+            if sub.__module__.startswith("widgets.") and getattr(sys.modules[sub.__module__], sub.__name__, None) is sub:
                 found.append(sub)
     return sorted(set(found), key=lambda c: f"{c.__module__}.{c.__qualname__}")
 
@@ -213,10 +215,9 @@ def _sources(value: object) -> tuple[Path, ...] | None:
     """The files an ``_esm``/``_css`` value was read from, or None for text written in Python."""
     from anywidget._file_contents import FileContents
 
-    from widgets.ui.esm import Bundle
-
-    if isinstance(value, Bundle):
-        return value.sources
+    sources = getattr(value, "sources", None)  # widgets.ui.esm.Bundle (of whichever import of that module)
+    if isinstance(value, str) and isinstance(sources, tuple):
+        return sources
     if isinstance(value, FileContents):  # a Path, as anywidget's docs write it (anywidget refuses a missing file)
         return (Path(str(value._path)),)
     return None
