@@ -69,3 +69,27 @@ function announceFrom(model, region) {
     model.off("change:count", update);
   };
 }
+
+// Move keyboard focus to `node` (a heading or result with tabindex="-1") and bring it into view gently.
+function focusOn(node) {
+  if (!node) return;
+  node.focus({ preventScroll: true });
+  node.scrollIntoView({ block: "nearest", behavior: "smooth" });
+}
+
+// Show the kernel's answer to an action ({ ok, message }) in a view's polite result region: a new node,
+// so the same words after a second click are read again.
+function showResult(region, msg) {
+  region.replaceChildren(h("p", { className: msg.ok ? "mc-note" : "mc-alert", text: msg.message }));
+}
+
+// Draw the view now and whenever its `props` change, then tell the kernel the page is here (`hello`): a
+// preheated Voilà kernel reloads the view once it knows the learner (widgets/ui/base.py). `hello` may be
+// a function, called after the first drawing (which may have put the learner into the address).
+// Returns the cleanup for render().
+function follow(model, update, hello = { action: "hello" }) {
+  model.on("change:props", update);
+  update();
+  model.send(typeof hello === "function" ? hello() : hello);
+  return () => model.off("change:props", update);
+}

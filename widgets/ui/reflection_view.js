@@ -139,19 +139,16 @@ function render({ model, el }) {
     } else if (msg.type === "download") {
       download(msg.name, msg.mime, msg.text);
     } else if (msg.type === "result") {
-      result.replaceChildren(h("p", { className: msg.ok ? "mc-note" : "mc-alert", text: msg.message }));
+      showResult(result, msg);
     }
   });
   const onHide = () => { if (document.visibilityState === "hidden") flushAll(); };
   document.addEventListener("visibilitychange", onHide);
-  model.on("change:props", update);
-  update();
-  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  model.send({ action: "hello" });
+  const stop = follow(model, update);
   return () => {
     flushAll();
     document.removeEventListener("visibilitychange", onHide);
-    model.off("change:props", update);
+    stop();
   };
 }
 

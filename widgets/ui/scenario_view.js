@@ -230,11 +230,7 @@ function render({ model, el }) {
   }
 
   function moveFocus(target) {
-    const node = { feedback: ids.latestFeedback, ending: ids.ending, choices: ids.choices, start: ids.start }[target];
-    if (node) {
-      node.focus({ preventScroll: true });
-      node.scrollIntoView({ block: "nearest", behavior: "smooth" });
-    }
+    focusOn({ feedback: ids.latestFeedback, ending: ids.ending, choices: ids.choices, start: ids.start }[target]);
   }
 
   function update() {
@@ -255,13 +251,10 @@ function render({ model, el }) {
     lastSeq = p.seq;
   }
 
-  model.on("change:props", update);
-  update();
-  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  model.send({ action: "hello" });
+  const stop = follow(model, update);
   return () => {
     clearTimeout(waiting);
-    model.off("change:props", update);
+    stop();
   };
 }
 

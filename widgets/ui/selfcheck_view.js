@@ -119,20 +119,13 @@ function render({ model, el }) {
       if (p.focus === "first" && p.questions.length) target = blocks[p.questions[0].id].focus.q;
       else if (p.focus.startsWith("result-")) target = blocks[p.focus.slice(7)]?.focus.result;
       else if (p.focus.startsWith("q-")) target = blocks[p.focus.slice(2)]?.focus.q;
-      if (target) {
-        target.focus({ preventScroll: true });
-        target.scrollIntoView({ block: "nearest", behavior: "smooth" });
-      }
+      focusOn(target);
       if (p.announce) say(p.announce);
     }
     lastSeq = p.seq;
   }
 
-  model.on("change:props", update);
-  update();
-  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  model.send({ action: "hello" });
-  return () => model.off("change:props", update);
+  return follow(model, update);
 }
 
 export default { render };
