@@ -231,3 +231,111 @@ def test_architecture_catches_a_planted_pyplot_import(planted, line):
     root = planted("widgets/grading/summary.py", line)
     assert pyplot_users(REPO) == {}
     assert pyplot_users(root) == {"widgets/grading/summary.py": ["matplotlib.pyplot"]}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Views: one place (widgets/ui), one way (each anywidget's JavaScript and CSS in files beside it)
+# ---------------------------------------------------------------------------------------------------
+
+def _package_modules(root: Path = REPO) -> list[str]:
+    names = []
+    for path in sorted((root / "widgets").rglob("*.py")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__main__" or "migrations" in parts[:-1]:
+            continue  # (Alembic's revision scripts run only inside Alembic: env.py needs its context)
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def view_classes() -> list[type]:
+    """Every widget class (ipywidgets, anywidget) defined in the package, after importing all of it."""
+    import importlib
+    import sys
+
+    import ipywidgets
+
+    for name in _package_modules():
+        importlib.import_module(name)
+    found, todo = [], [ipywidgets.Widget]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            # (only the class its module holds now: a test that imports a module afresh leaves old copies)
+            if sub.__module__.startswith("widgets.") and getattr(sys.modules[sub.__module__], sub.__name__, None) is sub:
+                found.append(sub)
+    return sorted(set(found), key=lambda c: f"{c.__module__}.{c.__qualname__}")
+
+
+def _sources(value: object) -> tuple[Path, ...] | None:
+    """The files an ``_esm``/``_css`` value was read from, or None for text written in Python."""
+    from anywidget._file_contents import FileContents
+
+    sources = getattr(value, "sources", None)  # widgets.ui.esm.Bundle (of whichever import of that module)
+    if isinstance(value, str) and isinstance(sources, tuple):
+        return sources
+    if isinstance(value, FileContents):  # a Path, as anywidget's docs write it (anywidget refuses a missing file)
+        return (Path(str(value._path)),)
+    return None
+
+
+def view_problems(classes: list[type]) -> list[str]:
+    """What breaks the rule: a view outside widgets/ui, or an anywidget whose JavaScript or CSS is not in
+    an existing file beside the module that defines it."""
+    import sys
+
+    import anywidget
+
+    problems = []
+    for cls in classes:
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        if not cls.__module__.startswith("widgets.ui."):
+            problems.append(f"{name}: a view outside widgets/ui")
+        if not issubclass(cls, anywidget.AnyWidget):
+            continue
+        module = sys.modules.get(cls.__module__)
+        here = Path(module.__file__).parent if module and module.__file__ else None
+        for key in ("_esm", "_css"):
+            if key not in vars(cls):
+                continue
+            files = _sources(vars(cls)[key])
+            if files is None:
+                problems.append(f"{name}.{key}: written inline in Python; put it in a file beside the module")
+            elif not all(f.is_file() for f in files):
+                problems.append(f"{name}.{key}: {[str(f) for f in files if not f.is_file()]} missing")
+            elif here is not None and files[-1].parent != here:
+                problems.append(f"{name}.{key}: {files[-1].name} is not beside {Path(module.__file__).name}")
+    return problems
+
+
+def test_architecture_views_live_in_ui_with_their_js_and_css_beside_them():
+    """Is every view under widgets/ui, and does every anywidget read its _esm/_css from a file beside it?"""
+    classes = view_classes()
+    names = {c.__qualname__ for c in classes}
+    assert {"ScenarioView", "Announcer", "LevelPicker", "PageBridge", "AssessmentView", "GrowthReportView"} <= names
+    assert view_problems(classes) == []
+
+
+def test_architecture_one_announcer():
+    """Is there one announcer class, and do the views that announce use it (the live console's bridge is one)?"""
+    from widgets.ui.announcer import Announcer
+
+    announcers = [c for c in view_classes() if "announcer" in c.__qualname__.lower()]
+    assert announcers == [Announcer]
+    from widgets.ui.live.bridge import PageBridge
+
+    assert issubclass(PageBridge, Announcer)
+
+
+def test_architecture_view_check_catches_inline_js_and_a_view_outside_ui():
+    """Would the check see JavaScript written in a Python string, and a view defined outside widgets/ui?"""
+    import anywidget
+    import ipywidgets
+
+    class Inline(anywidget.AnyWidget):
+        _esm = "export default { render({ el }) { el.textContent = 'hi'; } };"
+
+    Outside = type("Outside", (ipywidgets.VBox,), {"__module__": "planted.widgets.live.web"})
+    problems = view_problems([Inline, Outside])
+    assert [p.split(": ")[0].split(".<locals>.")[-1] for p in problems] == [
+        "Inline", "Inline._esm", "planted.widgets.live.web.Outside"]
+    assert "outside widgets/ui" in problems[0] and "written inline" in problems[1]

@@ -276,7 +276,7 @@ def test_cohort_twenty_generated_mentors_through_the_view(real_content, generate
     assert view.summary is not None and view.summary.mentors == 20
     html = view.body.value
     assert "20 progress file(s) read" in html and 'download="cohort-outcomes.csv"' in html
-    assert view.announcer.text == "Read 20 progress file(s)."
+    assert view.announcer.message == "Read 20 progress file(s)."
     assert view.mentor_body.value == ""  # nobody's answers until asked
     assert [v for _, v in view.mentor_pick.options] == sorted(t.learner for t in truths)
     view.mentor_pick.value = truths[4].learner
@@ -289,7 +289,7 @@ def test_cohort_view_reports_a_missing_folder(real_content, tmp_path):
     from widgets.ui.outcomes.views import CohortView
 
     view = CohortView(real_content, str(tmp_path / "nowhere"))
-    assert "is not a folder" in view.body.value and "is not a folder" in view.announcer.text
+    assert "is not a folder" in view.body.value and "is not a folder" in view.announcer.message
     assert view.mentor_box.layout.display == "none"
 
 

@@ -98,16 +98,32 @@ def test_views_report_follows_the_answers_on_the_same_page(page):
 
     form, report = assessment("after"), growth_report()
     assert 'You did not take the "before" self-assessment' in report.body.value.replace("&quot;", '"')
-    assert report.announcer.text == ""
+    assert report.announcer.message == ""
     for item in ("l-open", "l-reflect", "l-pause", "l-summary"):
         _click(form, type="rate", item=item, rating=6)
     assert report.report.competency("listening").after.mean == 6.0
-    assert report.announcer.text == "Your growth report below was updated."
+    assert report.announcer.message == "Your growth report below was updated."
     html = report.body.value
     assert "<td class='num'>6.0</td>" in html
     for name in ("png", "pdf", "json"):
         assert f'download="growth-report-{report.report.learner}.{name}"' in html
     assert 'alt="Dumbbell chart of your self-rating' in html
+
+
+def test_views_closed_report_and_form_stop_following_the_session(page):
+    """Once closed (a cell run again, a page gone), are a report and a form left out of later saves?"""
+    from widgets.outcomes import assessment, growth_report
+    from widgets.ui.session import get_session
+
+    form, closed, still = assessment("after"), growth_report(), growth_report()
+    closed.close()
+    _click(form, type="rate", item="l-open", rating=6)
+    assert still.announcer.message == "Your growth report below was updated."
+    assert closed.announcer.message == "" and "<td class='num'>6.0</td>" not in closed.body.value
+    held = [getattr(listener, "__self__", None) for listener in get_session()._listeners]
+    assert still in held and closed not in held and form in held
+    form.close()
+    assert form not in [getattr(listener, "__self__", None) for listener in get_session()._listeners]
 
 
 def test_views_report_links_to_the_modules_that_teach_the_focus(page):

@@ -17,7 +17,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from widgets.ui.session import Session
+from widgets.ui.esm import asset
+from widgets.ui.session import Listening, Session
 
 HERE = Path(__file__).parent
 
@@ -34,10 +35,10 @@ def after_reply(fn: Callable[[], None]) -> None:
     loop.call_soon(fn)
 
 
-class CourseWidget(anywidget.AnyWidget):
+class CourseWidget(Listening, anywidget.AnyWidget):
     """Base of the player, self-check, reflection, header and overview views."""
 
-    _css = HERE / "course.css"
+    _css = asset(HERE / "course.css")
     #: Attributes holding content models whose text carries resource placeholders: they are filled
     #: again when the region changes (:meth:`Session.refill`).
     _filled: tuple[str, ...] = ()
@@ -48,8 +49,7 @@ class CourseWidget(anywidget.AnyWidget):
         self.session = session
         self.seen_generation = session.generation
         self.on_msg(self._on_msg)
-        session.subscribe(self._refill)
-        session.subscribe(self._on_progress)
+        self.listen(session, self._refill, self._on_progress)  # until the view is closed
 
     def reload(self) -> None:
         """Rebuild ``props`` from the saved progress (after an import, or when the learner arrived)."""

@@ -5,16 +5,8 @@
 
 const SAVE_AFTER_MS = 800;
 
-// h(), uid() and INTERACTIVE come from dom.js, which views.esm() puts in front of this file.
-
-export function download(name, mime, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = h("a", { href: url, download: name, style: "display:none" });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30000);
-}
+// h(), uid(), download() and the other helpers come from dom.js, which esm() (widgets/ui/esm.py) puts
+// in front of this file.
 
 const clock = (iso) => {
   const d = new Date(iso);
@@ -147,19 +139,16 @@ function render({ model, el }) {
     } else if (msg.type === "download") {
       download(msg.name, msg.mime, msg.text);
     } else if (msg.type === "result") {
-      result.replaceChildren(h("p", { className: msg.ok ? "mc-note" : "mc-alert", text: msg.message }));
+      showResult(result, msg);
     }
   });
   const onHide = () => { if (document.visibilityState === "hidden") flushAll(); };
   document.addEventListener("visibilitychange", onHide);
-  model.on("change:props", update);
-  update();
-  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  model.send({ action: "hello" });
+  const stop = follow(model, update);
   return () => {
     flushAll();
     document.removeEventListener("visibilitychange", onHide);
-    model.off("change:props", update);
+    stop();
   };
 }
 

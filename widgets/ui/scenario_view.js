@@ -2,7 +2,8 @@
 // widgets/ui/player_props.py) and sends back what the mentor did; it never decides branching.
 // Strings ending in `html` were escaped in Python; everything else goes in through textContent.
 
-// h(), uid() and INTERACTIVE come from dom.js, which views.esm() puts in front of this file.
+// h(), uid(), speaker() and the other helpers come from dom.js, which esm() (widgets/ui/esm.py) puts
+// in front of this file.
 
 function transcriptItem(entry, ids) {
   if (entry.kind === "narration") {
@@ -115,10 +116,7 @@ function render({ model, el }) {
     }, 8000);
     model.send(msg);
   };
-  const say = (words) => {
-    live.textContent = "";
-    setTimeout(() => { live.textContent = words; }, 60);
-  };
+  const say = speaker(live);
   const guarded = (fn) => (event) => {
     if (event.currentTarget.getAttribute("aria-disabled") === "true") return;
     fn(event);
@@ -232,11 +230,7 @@ function render({ model, el }) {
   }
 
   function moveFocus(target) {
-    const node = { feedback: ids.latestFeedback, ending: ids.ending, choices: ids.choices, start: ids.start }[target];
-    if (node) {
-      node.focus({ preventScroll: true });
-      node.scrollIntoView({ block: "nearest", behavior: "smooth" });
-    }
+    focusOn({ feedback: ids.latestFeedback, ending: ids.ending, choices: ids.choices, start: ids.start }[target]);
   }
 
   function update() {
@@ -257,13 +251,10 @@ function render({ model, el }) {
     lastSeq = p.seq;
   }
 
-  model.on("change:props", update);
-  update();
-  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  model.send({ action: "hello" });
+  const stop = follow(model, update);
   return () => {
     clearTimeout(waiting);
-    model.off("change:props", update);
+    stop();
   };
 }
 

@@ -1,7 +1,8 @@
 // The self-check's view: renders `props` (escaped in Python by widgets/ui/selfcheck_props.py),
 // keeps unsent selections in the page, and sends `check` / `retry` / `retry-all`.
 
-// h(), uid() and INTERACTIVE come from dom.js, which views.esm() puts in front of this file.
+// h(), uid(), speaker() and the other helpers come from dom.js, which esm() (widgets/ui/esm.py) puts
+// in front of this file.
 
 function render({ model, el }) {
   // keys pressed inside the widget are the widget's: JupyterLab's notebook shortcuts (Enter, A, B, D D,
@@ -21,6 +22,7 @@ function render({ model, el }) {
   let lastSeq = null;
 
   const send = (msg) => model.send(msg);
+  const say = speaker(live);
 
   function openQuestion(q, legendId) {
     const chosen = pending[q.id] || (pending[q.id] = new Set());
@@ -117,23 +119,13 @@ function render({ model, el }) {
       if (p.focus === "first" && p.questions.length) target = blocks[p.questions[0].id].focus.q;
       else if (p.focus.startsWith("result-")) target = blocks[p.focus.slice(7)]?.focus.result;
       else if (p.focus.startsWith("q-")) target = blocks[p.focus.slice(2)]?.focus.q;
-      if (target) {
-        target.focus({ preventScroll: true });
-        target.scrollIntoView({ block: "nearest", behavior: "smooth" });
-      }
-      if (p.announce) {
-        live.textContent = "";
-        setTimeout(() => { live.textContent = p.announce; }, 60);
-      }
+      focusOn(target);
+      if (p.announce) say(p.announce);
     }
     lastSeq = p.seq;
   }
 
-  model.on("change:props", update);
-  update();
-  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  model.send({ action: "hello" });
-  return () => model.off("change:props", update);
+  return follow(model, update);
 }
 
 export default { render };

@@ -2,7 +2,7 @@
 
 Every widget on a page shares one session, so a pseudonymous learner id made for a shared server is
 made once per kernel, and the module header hears about a choice made in the player. No ipywidgets
-here: views subscribe with plain callbacks.
+here: views subscribe with plain callbacks, and unsubscribe when they are closed (:class:`Listening`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -225,8 +226,16 @@ class Session:
     def wait_until_ready(self, timeout: float = 30) -> bool:
         return self._ready.wait(timeout)
 
-    def subscribe(self, listener: Listener) -> None:
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(reason)`` on every :meth:`notify` until the returned function is called (or
+        :meth:`unsubscribe`): a view stops listening when it is closed (see :class:`Listening`)."""
         self._listeners.append(listener)
+        return lambda: self.unsubscribe(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        """Stop calling ``listener``, and drop the session's reference to it (and so to its view)."""
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
 
     def notify(self, reason: str) -> None:
         """Tell every view the progress changed: ``event`` (a step anywhere), ``import`` (replaced
@@ -372,6 +381,43 @@ class Session:
 _SESSIONS: dict[tuple[Any, ...], Session] = {}
 
 
+def _close_later(view: weakref.ReferenceType[Any]) -> Callable[[Any], None]:
+    """A comm's close callback that closes its view, without keeping the view alive itself."""
+
+    def closed(_msg: Any) -> None:
+        found = view()
+        if found is not None:
+            found.close()
+
+    return closed
+
+
+class Listening:
+    """For a view that listens to the session: :meth:`listen` subscribes its handlers until the view is
+    closed, by ``close()`` in the kernel (``Widget.close_all()``, a test) or by the page closing its comm.
+
+    Otherwise the session would hold every view ever made in this kernel: a notebook cell run again
+    makes new views, and the old ones would still be called on every save and never freed. Put it first
+    among the bases, so its ``close()`` runs before the widget's own.
+    """
+
+    def listen(self, session: Session, *listeners: Listener) -> None:
+        stops = self.__dict__.setdefault("_session_stops", [])
+        stops.extend(session.subscribe(listener) for listener in listeners)
+        comm = getattr(self, "comm", None)
+        if comm is not None and not self.__dict__.get("_closes_with_comm"):
+            self.__dict__["_closes_with_comm"] = True
+            comm.on_close(_close_later(weakref.ref(self)))  # the page closed the widget
+
+    def close(self) -> None:
+        """Stop listening to the session, then close the widget."""
+        for stop in self.__dict__.pop("_session_stops", []):
+            stop()
+        close = getattr(super(), "close", None)
+        if close is not None:
+            close()
+
+
 def get_session() -> Session:
     """The session for this kernel's working folder and progress settings (a new one if they change,
     which only tests do; the query string is left out, as it arrives late in a preheated kernel)."""
@@ -389,4 +435,4 @@ def reset_sessions() -> None:
     _SESSIONS.clear()
 
 
-__all__ = ["Session", "get_session", "reset_sessions"]
+__all__ = ["Listening", "Session", "get_session", "reset_sessions"]

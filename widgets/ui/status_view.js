@@ -23,16 +23,8 @@ function remember(id) {
   }
 }
 
-// h(), uid() and INTERACTIVE come from dom.js, which views.esm() puts in front of this file.
-
-function download(name, mime, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = h("a", { href: url, download: name, style: "display:none" });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30000);
-}
+// h(), uid(), download() and the other helpers come from dom.js, which esm() (widgets/ui/esm.py) puts
+// in front of this file.
 
 function personalLink(id) {
   const url = new URL(window.location.href);
@@ -299,16 +291,14 @@ function render({ model, el }) {
   model.on("msg:custom", (msg) => {
     if (!msg || typeof msg !== "object") return;
     if (msg.type === "download") download(msg.name, msg.mime, msg.text);
-    else if (msg.type === "result") {
-      result.replaceChildren(h("p", { className: msg.ok ? "mc-note" : "mc-alert", text: msg.message }));
-    }
+    else if (msg.type === "result") showResult(result, msg);
   });
-  model.on("change:props", update);
-  update();
-  // tell the kernel this page is here: a preheated kernel reloads the view once it knows the learner
-  const inAddress = new URL(window.location.href).searchParams.get("learner");
-  model.send({ action: "hello", learner: inAddress ? "" : remembered() });
-  return () => model.off("change:props", update);
+  // the hello carries the learner this browser remembers, for a page opened without one (read after the
+  // first drawing, which may have put the learner into the address)
+  return follow(model, update, () => {
+    const inAddress = new URL(window.location.href).searchParams.get("learner");
+    return { action: "hello", learner: inAddress ? "" : remembered() };
+  });
 }
 
 export default { render };

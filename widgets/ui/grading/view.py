@@ -33,146 +33,27 @@ from widgets.grading.session import (
 )
 from widgets.grading.store import GradeConflict
 from widgets.plugins import install
+from widgets.ui.announcer import Announcer
+from widgets.ui.esm import asset, esm
+from widgets.ui.keys import ShortcutGuard
 
 install()  # the composition root: register content kinds and progress sections before any use
 
 _STATUS_MARK = {GRADED: "✓ graded", TO_GRADE: "○ to grade", NOT_AUTOGRADED: "! not autograded",
                 UNREADABLE: "! unreadable", RESUBMITTED: "↻ resubmitted"}
 
-_CSS = """
-<style>
-.mc-grading { color: var(--jp-ui-font-color1, #1a1a1a); }
-.mc-grading .mc-answer { border-left: 4px solid var(--jp-brand-color1, #1565c0); padding: 0.25em 0.9em;
-  background: var(--jp-layout-color2, #f3f3f3); color: var(--jp-content-font-color1, #1a1a1a); }
-.mc-grading .mc-muted { color: var(--jp-ui-font-color2, #4a4a4a); font-size: 0.92em; }
-.mc-grading .mc-problems li { margin-bottom: 0.2em; }
-.mc-grading .mc-preview { border: 1px dashed var(--jp-border-color1, #767676); padding: 0.3em 0.7em; }
-.mc-grading h2, .mc-grading h3, .mc-grading h4 { margin: 0.5em 0 0.3em 0; }
-.mc-grading h2 { font-size: 1.25em; }
-.mc-rubric summary { cursor: pointer; font-weight: 600; padding: 0.3em 0; }
-.mc-answer-column { position: sticky; top: 0; }
-.mc-grading .mc-plain { white-space: pre-wrap; font-family: inherit; margin: 0.3em 0; }
-</style>
-"""
-
-
-class Announcer(anywidget.AnyWidget):
-    """A polite live region that exists before its text changes, so screen readers read every update."""
-
-    _esm = """
-    function render({ model, el }) {
-      const region = document.createElement("div");
-      region.setAttribute("role", "status");
-      region.setAttribute("aria-live", "polite");
-      region.setAttribute("data-testid", "grading-status");
-      region.style.padding = "0.3em 0.6em";
-      region.style.fontWeight = "600";
-      const update = () => {
-        region.textContent = "";
-        requestAnimationFrame(() => { region.textContent = model.get("message"); });
-      };
-      model.on("change:message", update);
-      model.on("change:count", update);
-      region.textContent = model.get("message");
-      el.appendChild(region);
-      // The whole grading view (buttons, lists, checkboxes, text fields) keeps JupyterLab's shortcuts out
-      // too: Lumino checks the key press's target itself, so every control gets the attribute, including
-      // controls drawn later; the view's root is only reachable once this output is attached to the page.
-      const FOCUSABLE = "input, button, select, textarea, summary, [tabindex]";
-      const mark = (root) => {
-        for (const node of root.querySelectorAll(FOCUSABLE)) {
-          if (!node.hasAttribute("data-lm-suppress-shortcuts")) node.setAttribute("data-lm-suppress-shortcuts", "true");
-        }
-      };
-      const guard = () => {
-        const root = el.closest(".mc-grading");
-        if (!root) return false;
-        mark(root);
-        new MutationObserver(() => mark(root)).observe(root, { childList: true, subtree: true });
-        return true;
-      };
-      if (!guard()) {
-        let tries = 0;
-        const timer = setInterval(() => { if (guard() || ++tries > 100) clearInterval(timer); }, 100);
-      }
-    }
-    export default { render };
-    """
-    message = traitlets.Unicode("").tag(sync=True)
-    count = traitlets.Int(0).tag(sync=True)
-
-    def say(self, message: str) -> None:
-        """Announce ``message`` (again, even when it is the same words as last time)."""
-        self.message = message
-        self.count += 1
+HERE = Path(__file__).parent
+#: The view's stylesheet (grading.css), put into its first HTML block: the view is made of standard
+#: ipywidgets, which have no stylesheet of their own to carry it.
+_CSS = f"<style>\n{(HERE / 'grading.css').read_text(encoding='utf-8')}</style>\n"
 
 
 class LevelPicker(anywidget.AnyWidget):
     """One criterion's levels as a native radio group in a ``<fieldset>`` whose ``<legend>`` names the
     criterion: screen readers announce "Emotions, radio group", and the arrow keys move between levels."""
 
-    _esm = """
-    let counter = 0;
-    function render({ model, el }) {
-      const name = "mc-level-" + (++counter) + "-" + Math.random().toString(36).slice(2, 8);
-      const fieldset = document.createElement("fieldset");
-      fieldset.className = "mc-level-picker";
-      const legend = document.createElement("legend");
-      fieldset.appendChild(legend);
-      const hint = document.createElement("div");
-      hint.className = "mc-level-hint";
-      hint.id = name + "-hint";
-      fieldset.appendChild(hint);
-      fieldset.setAttribute("aria-describedby", hint.id);
-      const list = document.createElement("div");
-      fieldset.appendChild(list);
-      const draw = () => {
-        legend.textContent = model.get("legend");
-        hint.textContent = model.get("hint");
-        hint.hidden = !model.get("hint");
-        list.replaceChildren();
-        for (const opt of model.get("options")) {
-          const label = document.createElement("label");
-          const input = document.createElement("input");
-          // JupyterLab 4 (Lumino) matches no shortcut on a key press whose target carries this attribute
-          // (or sits inside an element that does, below the matching element): the arrow keys then choose
-          // a level instead of moving the notebook's cell selection, and letters never add or cut cells.
-          input.setAttribute("data-lm-suppress-shortcuts", "true");
-          input.type = "radio";
-          input.name = name;
-          input.value = opt.value;
-          input.checked = model.get("value") === opt.value;
-          input.disabled = model.get("disabled");
-          input.addEventListener("change", () => {
-            if (input.checked) { model.set("value", opt.value); model.save_changes(); }
-          });
-          label.appendChild(input);
-          label.appendChild(document.createTextNode(" " + opt.label));
-          list.appendChild(label);
-        }
-      };
-      const sync = () => {
-        for (const input of list.querySelectorAll("input")) {
-          input.checked = model.get("value") === input.value;
-          input.disabled = model.get("disabled");
-        }
-      };
-      model.on("change:options change:legend change:hint", draw);
-      model.on("change:value change:disabled", sync);
-      draw();
-      el.appendChild(fieldset);
-    }
-    export default { render };
-    """
-    _css = """
-    .mc-level-picker { border: 1px solid var(--jp-border-color1, #767676); border-radius: 4px;
-      margin: 0 0 0.6em 0; padding: 0.3em 0.7em 0.5em 0.7em; color: var(--jp-ui-font-color1, #1a1a1a); }
-    .mc-level-picker legend { font-weight: 600; padding: 0 0.3em; }
-    .mc-level-picker .mc-level-hint { color: var(--jp-ui-font-color2, #4a4a4a); font-size: 0.9em;
-      margin-bottom: 0.3em; }
-    .mc-level-picker label { display: block; padding: 0.15em 0; line-height: 1.35; cursor: pointer; }
-    .mc-level-picker input:focus-visible { outline: 2px solid var(--jp-brand-color1, #1565c0); outline-offset: 2px; }
-    """
+    _esm = esm(HERE / "levels.js")
+    _css = asset(HERE / "levels.css")
     legend = traitlets.Unicode("").tag(sync=True)
     hint = traitlets.Unicode("").tag(sync=True)
     options = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -324,7 +205,9 @@ class GradingView:
         self.session = session
         self.current: SubmissionView | None = None
         self.rows: list[SubmissionRow] = []
-        self.status = Announcer()
+        self.status = Announcer(testid="grading-status")
+        #: keys pressed anywhere in the view (buttons, lists, text fields) stay out of JupyterLab's shortcuts
+        self.keys = ShortcutGuard(within=".mc-grading")
         assignments = session.assignments()
         self.assignment = w.Dropdown(options=assignments, value=assignments[0] if assignments else None,
                                      description="Assignment", style={"description_width": "initial"},
@@ -373,6 +256,7 @@ class GradingView:
             w.HBox([self.assignment, self.progress_bar, self.progress_text]),
             w.HBox([self.mentor, self.previous, self.next, self.next_todo]),
             self.status,
+            self.keys,
             self.problems,
             self.panels_box,
             self.checks,
@@ -555,4 +439,4 @@ def grading_view(course: Path | str | None = None, grader: str | None = None) ->
     return view.widget
 
 
-__all__ = ["Announcer", "AnswerPanel", "GradingView", "grading_view"]
+__all__ = ["AnswerPanel", "GradingView", "LevelPicker", "grading_view"]

@@ -2,43 +2,35 @@
 // widgets/outcomes/form.py) and sends back what the mentor chose; Python saves it and sends new props.
 // The DOM is built once per structure and then updated in place, so a save never moves keyboard focus.
 
-let counter = 0;
-
-function h(tag, attrs = {}, html = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : String(v));
-  }
-  if (html !== null) node.innerHTML = html; // only strings escaped in Python reach here
-  return node;
-}
+// h(), uid() and speaker() come from dom.js, which esm() (widgets/ui/esm.py) puts in front of this file.
+// Only strings escaped in Python go in as `html`; every other value is text or an attribute.
 
 function structureKey(p) {
   return JSON.stringify([p.phase, p.scale.map((s) => s.value), p.groups.map((g) => [g.id, g.items.map((i) => i.id)])]);
 }
 
-function build(el, model, p, uid) {
+function build(el, model, p, id) {
   el.replaceChildren();
-  const root = h("section", { class: "mc-assess", "aria-labelledby": `${uid}-title`, "data-testid": "assessment" });
-  root.append(h("h2", { id: `${uid}-title` }, p.title));
-  root.append(h("div", { class: "mc-intro" }, p.intro));
+  const root = h("section", { class: "mc-assess", "aria-labelledby": `${id}-title`, "data-testid": "assessment" });
+  root.append(h("h2", { id: `${id}-title`, html: p.title }));
+  root.append(h("div", { class: "mc-intro", html: p.intro }));
   const notices = h("div", { class: "mc-notices" });
   root.append(notices);
-  root.append(h("p", { class: "mc-stem", "aria-hidden": "true" }, p.stem));
+  root.append(h("p", { class: "mc-stem", "aria-hidden": "true", html: p.stem }));
   const refs = { radios: new Map(), notices };
 
   for (const g of p.groups) {
-    const section = h("section", { class: "mc-group", "aria-labelledby": `${uid}-${g.id}` });
-    section.append(h("h3", { id: `${uid}-${g.id}` }, g.title));
-    if (g.description) section.append(h("p", { class: "mc-desc" }, g.description));
+    const section = h("section", { class: "mc-group", "aria-labelledby": `${id}-${g.id}` });
+    section.append(h("h3", { id: `${id}-${g.id}`, html: g.title }));
+    if (g.description) section.append(h("p", { class: "mc-desc", html: g.description }));
     for (const item of g.items) {
       const fs = h("fieldset", { class: "mc-item", "data-item": item.id });
       const legend = h("legend");
-      legend.append(h("span", { class: "mc-sr" }, p.stem + " "));
-      legend.append(h("span", {}, item.html));
+      legend.append(h("span", { class: "mc-sr", html: p.stem + " " }));
+      legend.append(h("span", { html: item.html }));
       fs.append(legend);
       const scale = h("div", { class: "mc-scale" });
-      const name = `${uid}-${item.id}`;
+      const name = `${id}-${item.id}`;
       const inputs = [];
       const options = [...p.scale.map((s) => ({ value: String(s.value), num: String(s.value), anchor: s.anchor })),
                        { value: "not-sure", num: p.not_sure, anchor: "" }];
@@ -51,8 +43,8 @@ function build(el, model, p, uid) {
           model.send({ type: "rate", item: item.id, rating });
         });
         label.append(input);
-        label.append(h("span", { class: "mc-num" }, opt.num));
-        if (opt.anchor) label.append(h("span", { class: "mc-anchor" }, opt.anchor));
+        label.append(h("span", { class: "mc-num", html: opt.num }));
+        if (opt.anchor) label.append(h("span", { class: "mc-anchor", html: opt.anchor }));
         scale.append(label);
         inputs.push(input);
       }
@@ -63,17 +55,17 @@ function build(el, model, p, uid) {
     root.append(section);
   }
 
-  const goal = h("section", { class: "mc-goal", "aria-labelledby": `${uid}-goal-h` });
-  goal.append(h("h3", { id: `${uid}-goal-h` }, p.goal.prompt));
-  const label = h("label", { for: `${uid}-goal` }, p.goal.prompt);
+  const goal = h("section", { class: "mc-goal", "aria-labelledby": `${id}-goal-h` });
+  goal.append(h("h3", { id: `${id}-goal-h`, html: p.goal.prompt }));
+  const label = h("label", { for: `${id}-goal`, html: p.goal.prompt });
   label.classList.add("mc-sr");
   goal.append(label);
-  if (p.goal.hint) goal.append(h("p", { id: `${uid}-goal-hint`, class: "mc-desc" }, p.goal.hint));
-  const area = h("textarea", { id: `${uid}-goal`, rows: 4, "aria-describedby": p.goal.hint ? `${uid}-goal-hint` : null });
+  if (p.goal.hint) goal.append(h("p", { id: `${id}-goal-hint`, class: "mc-desc", html: p.goal.hint }));
+  const area = h("textarea", { id: `${id}-goal`, rows: 4, "aria-describedby": p.goal.hint ? `${id}-goal-hint` : null });
   area.value = p.goal.text;
   area.dataset.rev = String(p.goal.rev);
   area.dataset.dirty = "";
-  const save = h("button", { type: "button", class: "mc-button" }, "Save what I wrote");
+  const save = h("button", { type: "button", class: "mc-button", text: "Save what I wrote" });
   const sendGoal = () => {
     if (!area.dataset.dirty) return;
     area.dataset.dirty = "";
@@ -97,7 +89,7 @@ function build(el, model, p, uid) {
   const error = h("p", { class: "mc-error", role: "alert" });
   footer.append(progress, status, error);
   root.append(footer);
-  Object.assign(refs, { area, progress, status, error, seq: -1 });
+  Object.assign(refs, { area, progress, status, say: speaker(status), error, seq: -1 });
   el.append(root);
   return refs;
 }
@@ -113,11 +105,10 @@ function update(refs, p) {
   if (document.activeElement !== refs.area && !refs.area.dataset.dirty) refs.area.value = p.goal.text;
   refs.area.dataset.rev = String(p.goal.rev);
   refs.progress.textContent = p.progress;
-  refs.notices.replaceChildren(...p.notices.map((n) => h("p", { class: "mc-notice", role: "note" }, n)));
+  refs.notices.replaceChildren(...p.notices.map((n) => h("p", { class: "mc-notice", role: "note", html: n })));
   if (p.seq !== refs.seq) {
-    // A new message: clear first so the same words ("Saved.") are announced again.
-    refs.status.textContent = "";
-    setTimeout(() => { refs.status.textContent = p.status; }, 30);
+    // A new message: speaker() clears first, so the same words ("Saved.") are announced again.
+    refs.say(p.status);
     refs.seq = p.seq;
   }
   refs.error.textContent = p.error;
@@ -125,14 +116,14 @@ function update(refs, p) {
 
 export default {
   render({ model, el }) {
-    const uid = `mc-a${++counter}`;
+    const id = uid("mc-a");
     let key = null;
     let refs = null;
     const draw = () => {
       const p = model.get("props");
       if (!p || !p.groups) { el.textContent = (p && p.error) || ""; return; }
       const k = structureKey(p);
-      if (k !== key) { refs = build(el, model, p, uid); key = k; }
+      if (k !== key) { refs = build(el, model, p, id); key = k; }
       update(refs, p);
     };
     model.on("change:props", draw);

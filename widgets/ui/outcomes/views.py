@@ -7,6 +7,7 @@ the views turn clicks into events, save them, and show the result. The notebook 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ from widgets.outcomes.form import form_props, progress_words, rating_words
 from widgets.outcomes.growth import build_report
 from widgets.outcomes.html import cohort_html, growth_html
 from widgets.plugins import install
+from widgets.ui.announcer import Announcer
+from widgets.ui.esm import asset, esm
 from widgets.ui.problem import Problem
-from widgets.ui.session import Session, get_session
+from widgets.ui.session import Listening, Session, get_session
 
 install()  # the composition root: register content kinds and progress sections before any use
 
@@ -68,38 +71,15 @@ def _problem(title: str, lines: list[str] | tuple[str, ...] = (), hint: str = ""
     return Problem(title, lines, hint)
 
 
-class Announcer(anywidget.AnyWidget):
-    """A polite ARIA live region that stays in the page, so screen readers announce each new text."""
-
-    _esm = """
-    export default { render({ model, el }) {
-      const region = document.createElement("p");
-      region.setAttribute("role", "status");
-      region.setAttribute("aria-live", "polite");
-      region.className = "mc-status";
-      el.append(region);
-      const show = () => {
-        region.textContent = "";
-        setTimeout(() => { region.textContent = model.get("text"); }, 30);
-      };
-      model.on("change:text", show);
-      show();
-      return () => model.off("change:text", show);
-    } };
-    """
-    text = traitlets.Unicode("", help="The words to announce; setting the same words again is not announced.").tag(
-        sync=True)
-
-
 # --------------------------------------------------------------------------------------------------
 # The self-assessment
 # --------------------------------------------------------------------------------------------------
 
-class AssessmentView(anywidget.AnyWidget):
+class AssessmentView(Listening, anywidget.AnyWidget):
     """The self-assessment form for one phase; every answer is saved to the progress file at once."""
 
-    _esm = HERE / "assessment.js"
-    _css = HERE / "outcomes.css"
+    _esm = esm(HERE / "assessment.js")
+    _css = asset(HERE / "outcomes.css")
     props = traitlets.Dict(help="Everything the form shows (widgets.outcomes.form.form_props).").tag(sync=True)
 
     def __init__(self, session: Session, content: OutcomesContent, phase: str) -> None:
@@ -114,7 +94,7 @@ class AssessmentView(anywidget.AnyWidget):
         self._status = ""
         self._error = session.error
         self.on_msg(self._on_msg)
-        session.subscribe(self._on_progress)
+        self.listen(session, self._on_progress)  # until the view is closed
         self.refresh()
 
     def refresh(self) -> None:
@@ -215,7 +195,7 @@ def report_downloads(report: Any) -> tuple[bytes, dict[str, tuple[str, bytes, st
     }
 
 
-class GrowthReportView(ipw.VBox):
+class GrowthReportView(Listening, ipw.VBox):
     """The mentor's growth report, redrawn whenever their answers or scenario choices change."""
 
     def __init__(self, session: Session, content: OutcomesContent, *, link_prefix: str | None = "../") -> None:
@@ -227,8 +207,20 @@ class GrowthReportView(ipw.VBox):
         self._key = ""
         self._timer: Any = None
         super().__init__([self.announcer, self.body])
-        session.subscribe(self._on_progress)
+        self.listen(session, self._on_progress)  # until the view is closed
         self.refresh()
+
+    def close(self) -> None:
+        """Stop listening and drop a pending redraw, then close the view and its parts."""
+        if self._timer is not None:
+            with contextlib.suppress(Exception):
+                from IPython import get_ipython
+
+                get_ipython().kernel.io_loop.remove_timeout(self._timer)  # type: ignore[union-attr]
+            self._timer = None
+        super().close()
+        self.announcer.close()
+        self.body.close()
 
     def _on_progress(self, _reason: str) -> None:
         """Redraw once the mentor pauses: drawing the chart and the PDF takes a good part of a second, and
@@ -255,7 +247,7 @@ class GrowthReportView(ipw.VBox):
         self.report = report
         self.body.value = growth_html(report, png, link_prefix=self.link_prefix, downloads=downloads)
         if announce:
-            self.announcer.text = "Your growth report below was updated."
+            self.announcer.say("Your growth report below was updated.")
 
 
 def growth_report() -> GrowthReportView | Problem:
@@ -322,7 +314,7 @@ class CohortView(ipw.VBox):
             self.folder_data = self.summary = None
             self.body.value = _problem("This folder cannot be read.", [str(exc)])._repr_html_()
             self.mentor_box.layout.display = "none"
-            self.announcer.text = str(exc)
+            self.announcer.say(str(exc))
             return
         s = cohort.summarise(self.folder_data, self.content, min_n=self.min_n)
         self.summary = s
@@ -337,8 +329,8 @@ class CohortView(ipw.VBox):
         self.mentor_body.value = ""
         self.mentor_box.layout.display = "" if self.folder_data.mentors else "none"
         skipped = len(self.folder_data.skipped)
-        self.announcer.text = (f"Read {s.mentors} progress file(s)" + (f"; {skipped} skipped, listed below" if skipped
-                                                                        else "") + ".")
+        self.announcer.say(f"Read {s.mentors} progress file(s)" + (f"; {skipped} skipped, listed below" if skipped
+                                                                    else "") + ".")
 
     def show_mentor(self) -> None:
         """The chosen mentor's growth report (the trainer asked for it)."""
@@ -348,7 +340,7 @@ class CohortView(ipw.VBox):
         png, downloads = report_downloads(report)
         self.mentor_body.value = growth_html(report, png, link_prefix=None, downloads=downloads,
                                              heading=f"Growth report of {report.name or report.learner}")
-        self.announcer.text = f"Showing the growth report of {report.name or report.learner}."
+        self.announcer.say(f"Showing the growth report of {report.name or report.learner}.")
 
 
 def cohort_view(folder: str = "", *, min_n: int = cohort.DEFAULT_MIN_N) -> CohortView | Problem:
