@@ -109,3 +109,14 @@ def test_markdown_inline_output_never_contains_a_tag_it_did_not_make():
     text = "<a href=x>*<i>a</i>*</a> **<u>b</u>** `<c>` <p>[x](y)</p> \\*z\\*"
     tags = set(re.findall(r"</?([a-zA-Z]+)", md.inline(text)))
     assert tags <= {"em", "strong", "code"}
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), ANSWER_CASES)
+def test_markdown_notebook_html_is_safe_and_the_same_when_sanitised_again(text, present, absent):
+    """nbgrader sanitises an answer at autograde and again at feedback: the second pass keeps it safe and
+    keeps every tag of the first (it may only wrap bare text in a paragraph)."""
+    out = md.notebook_html(text)
+    again = md.notebook_html(out)
+    assert absent not in out and absent not in again, (out, again)
+    assert md.clean_html(out) == out
+    assert again in (out, f"<p>{out}</p>")

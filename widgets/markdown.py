@@ -16,6 +16,9 @@ before checking). Two profiles differ only in how much Markdown they understand:
     CommonMark with tables and strikethrough, as JupyterLab shows a Markdown cell (entities such as
     ``&lt;`` mean their character), then bleach with an allow-list as a second line of defence (a Markdown
     image becomes text: nothing is loaded from an answer).
+``notebook_html`` (an answer written back into the autograded notebook for nbgrader)
+    the same Markdown, but raw HTML goes to bleach's allow-list rather than being escaped by mistune,
+    because nbgrader sanitises that HTML a second time and the result must not change (see there).
 
 :func:`plain` gives the words without marks (screen-reader announcements, buttons, plain-text exports),
 and :func:`escape_markdown` goes the other way: user or YAML text written *into* Markdown that
@@ -76,8 +79,9 @@ class SafeRenderer(HTMLRenderer):
     (our own check, :func:`safe_url`, whatever mistune's version allows by default: it allows ``tel:``,
     ``ftp:``, ``irc:`` and images as ``data:``)."""
 
-    def __init__(self) -> None:
-        super().__init__(escape=True)
+    def __init__(self, *, raw_html: bool = False) -> None:
+        # raw_html=True only for notebook_html(), whose every output goes through bleach (see there).
+        super().__init__(escape=not raw_html)
 
     def sanitize_url(self, url: str) -> str:  # mistune >= 3.1: the URL, escaped later with the attributes
         return safe_url(url)
@@ -139,8 +143,9 @@ class _CourseInline(mistune.InlineParser):
 
 @functools.cache
 def _parser(profile: str) -> mistune.Markdown:
-    if profile == "answer":
-        return mistune.create_markdown(renderer=SafeRenderer(), plugins=["table", "strikethrough"])
+    if profile in ("answer", "notebook"):
+        renderer = SafeRenderer(raw_html=profile == "notebook")
+        return mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough"])
     renderer = PlainRenderer() if profile == "plain" else CourseRenderer()
     return mistune.Markdown(renderer=renderer, block=_CourseBlock(), inline=_CourseInline())
 
@@ -175,6 +180,20 @@ def answer(text: object) -> str:
     grading view serve it where a script could read the gradebook with the trainer's cookie. Cleaning it
     again gives the same HTML, so nbconvert's own sanitising (autograde, feedback) leaves it alone."""
     return clean_html(str(_parser("answer")(str(text)))).strip()
+
+
+def notebook_html(text: object) -> str:
+    """A mentor's answer as sanitised HTML to put back into the autograded notebook (nbgrader's formgrader and
+    feedback render it from there, on the trainer's origin).
+
+    The one exception to "raw HTML is escaped by mistune": this HTML is sanitised *again* when feedback is
+    generated (the same preprocessor runs in both apps), so sanitising must be idempotent, and escaping raw
+    HTML is not (the second pass would show the first pass's tags as text). So raw HTML reaches bleach's
+    allow-list (:func:`clean_html`) instead, which keeps harmless tags (``<b>``), escapes every other tag
+    (``<script>`` reads as typed), removes unsafe links, and gives the same HTML when run on its own output.
+    Links get the same scheme check (:func:`safe_url`) as everywhere else.
+    """
+    return clean_html(str(_parser("notebook")(str(text)))).strip()
 
 
 def inline_markup(text: object) -> Markup:
@@ -223,6 +242,7 @@ __all__ = [
     "escape_markdown",
     "inline",
     "inline_markup",
+    "notebook_html",
     "plain",
     "safe_url",
 ]
