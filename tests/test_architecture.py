@@ -28,12 +28,12 @@ CORE = ["widgets/content", "widgets/engine.py", "widgets/progress", "widgets/reg
         "widgets/grading/submissions.py",
         "widgets/outcomes/content.py", "widgets/outcomes/records.py",
         "widgets/live/db", "widgets/live/codes.py", "widgets/live/debrief.py", "widgets/live/migrations.py",
-        "widgets/live/errors.py"]
+        "widgets/live/errors.py", "widgets/markdown.py"]
 FORBIDDEN = ("ipywidgets", "anywidget", "traitlets", "IPython", "voila", "nbgrader", "nbformat", "nbconvert",
              "jupyter_server", "jupyter_client", "widgets.ui", "widgets.cli", "matplotlib")
 #: Modules among the views and the server that say they are pure: no Jupyter, widget or server library (they
-#: may use the pure text helpers of widgets.ui.text).
-PURE_HELPERS = ["widgets/ui/text.py", "widgets/ui/player_props.py", "widgets/ui/reflection_props.py",
+#: may use the pure text helpers of widgets.markdown and the templates of widgets.templating).
+PURE_HELPERS = ["widgets/templating.py", "widgets/ui/text.py", "widgets/ui/player_props.py", "widgets/ui/reflection_props.py",
                 "widgets/ui/selfcheck_props.py", "widgets/ui/status_props.py", "widgets/ui/reflection_export.py",
                 "widgets/ui/live/html.py", "widgets/ui/live/links.py", "widgets/serving/clients.py",
                 "widgets/serving/landing.py", "widgets/outcomes/evidence.py", "widgets/outcomes/growth.py",

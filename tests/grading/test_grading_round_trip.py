@@ -276,7 +276,7 @@ def test_round_trip_view_incomplete_grade_is_not_saved_and_says_what_is_missing(
     assert panel.no_answer.value is True
     panel.no_answer.value = False
     choose(panel, {"description": "reflection", "emotions": "reflection"})
-    assert "Still to do: choose a level for &#x27;Analysis with course concepts&#x27;" in panel.preview.value
+    assert "Still to do: choose a level for &#39;Analysis with course concepts&#39;" in panel.preview.value
     before = Gradebook(course.db_url, course.course_id).submission(ASSIGNMENT, DEE).answers["my-agreement"]
     panel.save.click()
     assert view.status.message.startswith("Not saved: choose a level for 'Analysis with course concepts'")
@@ -314,13 +314,14 @@ def test_round_trip_view_escapes_what_mentors_wrote(trip, tmp_path):
     """A mentor's raw HTML is shown as text in the grading view, never run."""
     session = trip["session"]
     from widgets.grading.submissions import inspect_submission
-    from widgets.ui.grading.view import _markdown
+    from widgets.ui.grading.view import _html
 
     raw = json.dumps({"cells": [{"cell_type": "markdown", "metadata": {"nbgrader": {
         "grade_id": "answer-what-would-stop-me"}}, "source": "<img src=x onerror=alert(1)> *fine*"}]}).encode()
     answer = inspect_submission(raw, [p.id for p in session.prompts(ASSIGNMENT)]).answers["what-would-stop-me"]
-    html = _markdown(answer.text, escape=True)
+    html = _html("answer", 1, "Prompt <b>", 10, "", "## Prompt", answer.text)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<em>fine</em>" in html
+    assert "Prompt &lt;b&gt;" in html and "<h2>Prompt</h2>" in html
 
 
 def test_round_trip_plain_nbgrader_never_records_an_unreadable_file(trip, tmp_path):

@@ -97,7 +97,7 @@ def test_views_report_follows_the_answers_on_the_same_page(page):
     from widgets.outcomes import assessment, growth_report
 
     form, report = assessment("after"), growth_report()
-    assert 'You did not take the "before" self-assessment' in report.body.value.replace("&quot;", '"')
+    assert 'You did not take the "before" self-assessment' in report.body.value.replace("&#34;", '"')
     assert report.announcer.message == ""
     for item in ("l-open", "l-reflect", "l-pause", "l-summary"):
         _click(form, type="rate", item=item, rating=6)

@@ -55,7 +55,7 @@ def test_landing_links_modules_relative_to_modules_folder(tiny_course: Path, mon
     monkeypatch.chdir(tiny_course / "modules")
     html = binder.landing().data
     assert 'href="01-tiny/module.ipynb"' in html
-    assert "Tiny: &quot;one&quot; &lt;b&gt;button&lt;/b&gt;" in html
+    assert "Tiny: &#34;one&#34; &lt;b&gt;button&lt;/b&gt;" in html
     assert "<style>" not in html and "Live role-plays" not in html
 
 

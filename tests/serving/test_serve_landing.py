@@ -70,8 +70,8 @@ def test_landing_html_escapes_every_text_from_yaml():
     page = parse(html)
     assert "script" not in page.tags and "img" not in page.tags and "wave" not in page.tags
     assert "&lt;script&gt;" in html
-    assert "Say &quot;hi&quot; &amp; &lt;wave&gt;." in html
-    assert "<title>Course &lt;1&gt; &amp; &quot;2&quot;</title>" in html
+    assert "Say &#34;hi&#34; &amp; &lt;wave&gt;." in html  # MarkupSafe (Jinja2 autoescape) spells " as &#34;
+    assert "<title>Course &lt;1&gt; &amp; &#34;2&#34;</title>" in html
 
 
 def test_landing_html_links_only_modules_with_a_notebook():

@@ -62,7 +62,7 @@ def first_asset(served: process.ServeProcess) -> str:
 def test_serve_landing_page_lists_modules_and_links_existing_ones(tuned: process.ServeProcess):
     status, headers, html = Client().get(tuned.url)
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert html.index("Tiny: &quot;one&quot; &lt;b&gt;button&lt;/b&gt;") < html.index("Not written yet")
+    assert html.index("Tiny: &#34;one&#34; &lt;b&gt;button&lt;/b&gt;") < html.index("Not written yet")
     assert f'href="{PAGE}"' in html
     assert "voila/render/02-missing" not in html
 

@@ -19,7 +19,6 @@ Cell layout (grade ids are the contract with the learner widgets and the grading
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 
 from widgets.content.models import Question, Reflection, SelfCheck
 from widgets.grading.score import Rubric
+from widgets.markdown import escape_markdown
 
 #: What replaces an answer in the released notebook (ClearSolutions.text_stub in course/nbgrader_config.py).
 ANSWER_STUB = "Write your answer here, in place of this line."
@@ -55,8 +55,9 @@ def prompt_id_of(grade_id: str) -> str | None:
 
 def text(s: str) -> str:
     """YAML text for a Markdown cell: light Markdown kept, raw HTML shown as typed (entities render as
-    the characters typed, so ``<b>`` reads as ``<b>`` rather than turning text bold)."""
-    return html.escape(s.strip(), quote=False)
+    the characters typed, so ``<b>`` reads as ``<b>`` rather than turning text bold): the one policy's
+    :func:`widgets.markdown.escape_markdown`, spelt with entities as these notebooks always were."""
+    return escape_markdown(s.strip(), entities=True)
 
 
 def _cell_text(s: str) -> str:

@@ -1,7 +1,8 @@
 """The rubric model and the arithmetic of rubric grading: levels in, nbgrader points and comment text out.
 
-Pure (stdlib only), like nbgrader's ``utils.determine_grade``: the grading view, the CLI and the tests
-all call these functions, and only ``widgets.grading.gradebook`` talks to nbgrader.
+Pure (stdlib, and the Markdown policy of :mod:`widgets.markdown` for the comment text), like nbgrader's
+``utils.determine_grade``: the grading view, the CLI and the tests all call these functions, and only
+``widgets.grading.gradebook`` talks to nbgrader.
 
 How levels become points (the reasoning is in docs/trainers.md): each answer is read as a whole piece
 and given one level per criterion; the level points add up to a rubric total (5 to 20 with the course
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any
+
+from widgets.markdown import escape_markdown
 
 
 @dataclass(frozen=True)
@@ -173,8 +176,8 @@ def answer_score(rubric: Rubric, grade: RubricGrade, points: float) -> float:
 
 def _escape_markdown(text: str) -> str:
     """Show a trainer's text as typed in nbgrader's feedback, which renders comments as Markdown with raw
-    HTML: a backslash before ``<`` keeps any tag literal, and still reads naturally in the formgrader."""
-    return text.replace("\\<", "<").replace("<", "\\<")
+    HTML (:func:`widgets.markdown.escape_markdown`: a backslash before ``<``, readable in the formgrader)."""
+    return escape_markdown(text)
 
 
 def _number(x: float) -> str:

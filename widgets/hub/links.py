@@ -9,7 +9,7 @@ so relative links resolve against the base URL.
 
 from __future__ import annotations
 
-from html import escape
+from widgets.templating import render
 
 #: Where the course folder is linked in each mentor's home (the single-user server's root).
 COURSE_LINK = "course"
@@ -20,15 +20,9 @@ VOILA_PREFIX = f"voila/render/{COURSE_LINK}/modules/"
 
 
 def lab_link_html(user: str) -> str:
-    """The block that puts JupyterLab one click away, and says whose server this is."""
-    who = f" You are signed in as <strong>{escape(user)}</strong>." if user else ""
-    return (
-        '<section aria-labelledby="hub-heading"><h2 id="hub-heading">Your own server</h2>'
-        f"<p>This course runs on your own server on the programme's hub.{who} Your progress and drafts are "
-        "saved in your own space, which other mentors cannot read.</p>"
-        '<p><a href="lab">Open JupyterLab</a> for your assignment notebooks (nbgrader) and your files. '
-        '<a href="../../hub/home">Hub home</a> to stop your server or sign out.</p></section>'
-    )
+    """The block that puts JupyterLab one click away, and says whose server this is
+    (``widgets/templates/serving/hub_section.html``)."""
+    return render("serving/hub_section.html", user=user)
 
 
 def with_hub_section(page: str, user: str) -> str:

@@ -3,19 +3,21 @@
 Only rendering and forwarding: every decision (status, score, comment text, conflicts, where a flag
 goes) is made by :class:`widgets.grading.session.GradingSession`. Controls are native ipywidgets
 (radio groups move with the arrow keys, everything is reachable with Tab), and every outcome is also
-announced in a polite ARIA live region. Text a mentor wrote is rendered as Markdown with raw HTML
-escaped; text from the rubric or the session is escaped with ``html.escape``.
+announced in a polite ARIA live region. The HTML comes from ``widgets/templates/grading/view.html``
+(autoescape): text from the rubric or the session is escaped there, and what a mentor or trainer wrote
+is Markdown through the one policy of :mod:`widgets.markdown` (raw HTML escaped, unsafe links refused).
 """
 
 from __future__ import annotations
 
-import html
+import functools
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import ipywidgets as w
 import traitlets
+from markupsafe import Markup
 
 from widgets.grading.course import open_course
 from widgets.grading.notebooks import rubric_markdown
@@ -33,6 +35,7 @@ from widgets.grading.session import (
 )
 from widgets.grading.store import GradeConflict
 from widgets.plugins import install
+from widgets.templating import macros
 from widgets.ui.announcer import Announcer
 from widgets.ui.esm import asset, esm
 from widgets.ui.keys import ShortcutGuard
@@ -43,9 +46,9 @@ _STATUS_MARK = {GRADED: "✓ graded", TO_GRADE: "○ to grade", NOT_AUTOGRADED: 
                 UNREADABLE: "! unreadable", RESUBMITTED: "↻ resubmitted"}
 
 HERE = Path(__file__).parent
-#: The view's stylesheet (grading.css), put into its first HTML block: the view is made of standard
-#: ipywidgets, which have no stylesheet of their own to carry it.
-_CSS = f"<style>\n{(HERE / 'grading.css').read_text(encoding='utf-8')}</style>\n"
+#: The view's stylesheet (grading.css, our own file, so it goes in as Markup), put into its first HTML block
+#: by the ``stylesheet`` macro: the view is made of standard ipywidgets, which carry no stylesheet of their own.
+_CSS = Markup((HERE / "grading.css").read_text(encoding="utf-8"))
 
 
 class LevelPicker(anywidget.AnyWidget):
@@ -61,14 +64,14 @@ class LevelPicker(anywidget.AnyWidget):
     disabled = traitlets.Bool(False).tag(sync=True)
 
 
-def _markdown(text: str, *, escape: bool) -> str:
-    import mistune
+@functools.cache
+def _macros() -> Any:
+    return macros("grading/view.html")
 
-    return str(mistune.create_markdown(escape=escape, plugins=["table", "strikethrough"])(text))
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
+def _html(macro: str, *args: Any) -> str:
+    """The template macro ``macro`` of grading/view.html called with ``args``, as a string."""
+    return str(getattr(_macros(), macro)(*args))
 
 
 class AnswerPanel:
@@ -131,13 +134,7 @@ class AnswerPanel:
         self.answer = answer
         p = answer.prompt
         state = {"answered": "", "empty": " (empty)", "missing": " (answer cell deleted)"}[answer.answer.state]
-        body = _markdown(answer.answer.text, escape=True) if answer.answer.text else \
-            '<p class="mc-muted"><em>Nothing written here.</em></p>'
-        points = f"{p.points:g} point{'s' if p.points != 1 else ''}"
-        self.answer_html.value = (
-            f'<h3>{self.number}. {_e(p.title)} <span class="mc-muted">({points}){_e(state)}</span></h3>'
-            f'<details><summary>The prompt</summary>{_markdown(p.markdown, escape=False)}</details>'
-            f'<h4>The mentor\'s answer</h4><div class="mc-answer">{body}</div>')
+        self.answer_html.value = _html("answer", self.number, p.title, p.points, state, p.markdown, answer.answer.text)
         stored = answer.stored
         levels = dict(stored.grade.levels) if stored else {}
         for crit_id, radio in self.radios.items():
@@ -147,21 +144,14 @@ class AnswerPanel:
         self.snippet.value = ""
         self.save.disabled = not can_save
         if stored and answer.earlier:
-            note = (f"Resubmitted: these levels and this comment were saved by {_e(stored.grader)} "
-                    f"({_e(stored.updated_at)}) for the earlier file. They are only a starting point: read the new "
-                    "answer, change what needs changing, and save to grade it.")
-            self.saved.value = f'<div class="mc-muted" data-testid="earlier-grade">{note}</div>'
+            self.saved.value = _html("earlier_grade", stored.grader, stored.updated_at)
         elif stored:
-            note = f"Saved {stored.score:g} of {p.points:g} by {_e(stored.grader)} ({_e(stored.updated_at)})."
-            if answer.changed_outside and answer.cell is not None:
-                note += (f" The gradebook now says {answer.cell.manual_score:g}: it was changed in the formgrader "
-                         "after this rubric grade was saved.")
-            self.saved.value = f'<div class="mc-muted">{note}</div>'
+            now = answer.cell.manual_score if answer.changed_outside and answer.cell is not None else None
+            self.saved.value = _html("saved", stored.score, p.points, stored.grader, stored.updated_at, now)
         elif answer.graded and answer.cell is not None:
-            self.saved.value = (f'<div class="mc-muted">nbgrader scored this {answer.cell.score:g} '
-                                "(no answer given); save to confirm it with a comment.</div>")
+            self.saved.value = _html("autograded", answer.cell.score)
         else:
-            self.saved.value = '<div class="mc-muted">Not graded yet.</div>'
+            self.saved.value = _html("not_graded")
         self._loading = False
         self._changed()
 
@@ -176,12 +166,10 @@ class AnswerPanel:
             radio.disabled = self.no_answer.value
         result = self.view.session.preview(self.view.current, self.answer.prompt.id, self.grade())
         if isinstance(result, list):
-            self.preview.value = ('<div class="mc-preview mc-muted">Still to do: '
-                                  f"{_e('; '.join(result))}.</div>")
+            self.preview.value = _html("still_to_do", result)
         else:
             score, comment = result
-            self.preview.value = (f'<div class="mc-preview"><strong>{score:g} of {self.answer.prompt.points:g} '
-                                  f"points.</strong> The mentor will read:{_markdown(comment, escape=True)}</div>")
+            self.preview.value = _html("preview", score, self.answer.prompt.points, comment)
 
     def _insert(self, _: Any) -> None:
         snippet = next((s for s in self.view.session.rubric.snippets if s.id == self.snippet.value), None)
@@ -242,16 +230,12 @@ class GradingView:
         self.flags_here = w.HTML()
         self.follow_up = w.HTML()
         guard = w.VBox([
-            w.HTML(f"<h2>{_e(session.rubric.safeguarding_label)}</h2>"
-                   f'<p class="mc-muted">{_e(session.rubric.safeguarding_help)}</p>'),
+            w.HTML(_html("guard", session.rubric.safeguarding_label, session.rubric.safeguarding_help)),
             self.flags_here, self.flag_note, w.HBox([self.flag_button])])
         # A native <details>: keyboard-operable, announced as expandable, styled by the theme.
-        rubric_help = w.HTML('<details class="mc-rubric"><summary>The rubric, and how levels become points</summary>'
-                             f"{_markdown(rubric_markdown(session.rubric), escape=False)}</details>")
+        rubric_help = w.HTML(_html("rubric_help", rubric_markdown(session.rubric)))
         self.widget = w.VBox([
-            w.HTML(_CSS + f'<div class="mc-grading"><p class="mc-muted">Grading as '
-                   f"<strong>{_e(session.grader)}</strong>. Read each answer as a whole, choose one level per "
-                   "criterion (arrow keys move within a group), add a comment, then save that answer.</p></div>"),
+            w.HTML(_html("stylesheet", _CSS) + _html("intro", session.grader)),
             rubric_help,
             w.HBox([self.assignment, self.progress_bar, self.progress_text]),
             w.HBox([self.mentor, self.previous, self.next, self.next_todo]),
@@ -293,8 +277,7 @@ class GradingView:
         self._show_follow_up()
         if target is None:
             self.panels_box.children = ()
-            self.problems.value = ('<p class="mc-muted">No submissions yet. Collect them (nbgrader collect) or '
-                                   "import a folder (mentor-course grading import).</p>")
+            self.problems.value = _html("no_submissions")
             self.current = None
             return
         self.load_submission()
@@ -303,18 +286,10 @@ class GradingView:
         progress = self.session.progress(self.rows)
         self.progress_bar.max = max(progress.total, 1)
         self.progress_bar.value = progress.graded
-        self.progress_text.value = f"<span>{_e(progress.describe())}</span>"
+        self.progress_text.value = _html("progress", progress.describe())
 
     def _show_follow_up(self) -> None:
-        flags = self.session.open_flags(self.assignment.value)
-        if not flags:
-            self.follow_up.value = '<p class="mc-muted">No open safeguarding concerns for this assignment.</p>'
-            return
-        items = "".join(f"<li><strong>{_e(f.student)}</strong>: {_e(f.note)} <span class='mc-muted'>(raised by "
-                        f"{_e(f.raised_by)}, {_e(f.raised_at)})</span></li>" for f in flags)
-        self.follow_up.value = (f"<h2>Open safeguarding concerns ({len(flags)})</h2><ul>{items}</ul>"
-                                '<p class="mc-muted">Follow up and close them with: mentor-course grading flags '
-                                "--resolve ID</p>")
+        self.follow_up.value = _html("follow_up", self.session.open_flags(self.assignment.value))
 
     def _mentor_changed(self, _: Any) -> None:
         if not self._quiet:
@@ -326,10 +301,8 @@ class GradingView:
             return
         view = self.session.open(self.assignment.value, student)
         self.current = view
-        items = "".join(f"<li>{_e(p.message)}</li>" for p in view.problems)
         who = f"{view.name} ({student})" if view.name and view.name != student else student
-        self.problems.value = (f'<div class="mc-problems"><h2>{_e(who)}: {_e(_STATUS_MARK.get(view.status))}</h2>'
-                               + (f"<ul>{items}</ul>" if items else "") + "</div>")
+        self.problems.value = _html("problems", who, _STATUS_MARK.get(view.status), view.problems)
         while len(self.panels) < len(view.answers):
             self.panels.append(AnswerPanel(self, len(self.panels) + 1))
         can_save = view.status in (GRADED, TO_GRADE, RESUBMITTED) and view.current
@@ -341,20 +314,14 @@ class GradingView:
         if view.checks:
             got = sum(c.score for c in view.checks)
             total = sum(c.max_score for c in view.checks)
-            self.checks.value = (f"<h3>Knowledge check</h3><p>{got:g} of {total:g} points, marked automatically.</p>")
+            self.checks.value = _html("checks", got, total)
         else:
             self.checks.value = ""
         if view.inspection.extra_text:
-            # Plain text, not Markdown: a deleted test cell's "# Checks that..." comment is not a heading.
-            blocks = "".join(f'<div class="mc-answer"><pre class="mc-plain">{_e(t)}</pre></div>'
-                             for t in view.inspection.extra_text)
-            self.extra.value = ("<h3>Other text the mentor wrote</h3><p class='mc-muted'>Outside the answer cells "
-                                f"(for example after deleting an answer cell).</p>{blocks}")
+            self.extra.value = _html("extra", view.inspection.extra_text)
         else:
             self.extra.value = ""
-        flags = [f for f in view.flags if f.open]
-        self.flags_here.value = ("<ul>" + "".join(f"<li>Recorded by {_e(f.raised_by)} ({_e(f.raised_at)}): "
-                                                  f"{_e(f.note)}</li>" for f in flags) + "</ul>") if flags else ""
+        self.flags_here.value = _html("flags_here", [f for f in view.flags if f.open])
         self.flag_note.value = ""
         index = [r.student for r in self.rows].index(student) + 1 if student in [r.student for r in self.rows] else 0
         self.announce(f"Showing {student}, {index} of {len(self.rows)}: {view.status}.")
@@ -433,8 +400,7 @@ def grading_view(course: Path | str | None = None, grader: str | None = None) ->
     found = open_course(course)
     rubric, errors = load_course_rubric(found)
     if rubric is None:
-        return w.HTML("<p><strong>The rubric has problems; fix them first:</strong></p><ul>"
-                      + "".join(f"<li>{_e(e)}</li>" for e in errors) + "</ul>")
+        return w.HTML(_html("rubric_problems", errors))
     view = GradingView(GradingSession(found, rubric, grader))
     return view.widget
 
