@@ -53,7 +53,10 @@ def macros(name: str, /, **constants: Any) -> Any:
     ``constants`` as the template's globals. Each call renders the template's top level once: callers keep
     the result (``functools.cache``). A macro returns ``Markup``; callers return ``str(...)`` so code that
     concatenates fragments with other strings keeps working (``Markup + str`` would escape the ``str``)."""
-    return environment().get_template(name, globals=constants).module
+    # A fresh module with ``constants`` as its context each call: ``get_template(globals=...)`` would fold
+    # them into the one cached template, whose ``.module`` is cached too, so the first caller's constants
+    # would win for every caller (a test passing {} emptied the live pages' quality icons).
+    return environment().get_template(name).make_module(vars=constants)
 
 
 __all__ = ["Markup", "environment", "macros", "render"]

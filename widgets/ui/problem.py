@@ -6,10 +6,10 @@ never a Python traceback. Rendered as escaped HTML, with a plain-text form for t
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from widgets.content.errors import ContentError
+from widgets.templating import render
 
 
 class Problem:
@@ -36,16 +36,7 @@ class Problem:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in self.lines)
-        return (
-            '<div class="mc-problem" role="alert" style="max-width:46rem;border:1px solid '
-            'var(--jp-border-color2,#e0e0e0);border-left:6px solid var(--jp-error-color1,#d32f2f);'
-            'border-radius:6px;padding:.6rem .9rem;margin:.5rem 0;color:var(--jp-content-font-color1,#222);'
-            'background:var(--jp-layout-color1,#fff)">'
-            f"<p style='margin:0 0 .3rem'><strong>{html.escape(self.title)}</strong></p>"
-            f"<ul style='margin:.2rem 0;padding-left:1.3rem'>{items}</ul>"
-            f"<p style='margin:.3rem 0 0'>{html.escape(self.hint)}</p></div>"
-        )
+        return render("ui/content_problem.html", title=self.title, lines=self.lines, hint=self.hint)
 
 
 __all__ = ["Problem"]

@@ -349,7 +349,7 @@ class FacilitatorApp:
         self._render_tie(sc, rs, counted)
         self.reveal_html.value = H.reveal(sc, snap) if rs.phase == room.REVEAL else ""
         if rs.phase in (room.DEBRIEF, room.CLOSED):
-            self.debrief_html.value = "<h2>Debrief</h2>" + H.debrief(build(sc, snap, self.titles))
+            self.debrief_html.value = H.debrief_section(build(sc, snap, self.titles))
         else:
             self.debrief_html.value = ('<p class="mc-live-muted">The debrief appears here at the end. You can export '
                                        "what has been recorded so far at any time.</p>")
@@ -373,17 +373,9 @@ class FacilitatorApp:
             self.seats_box.children = wanted
         counts = {r: sum(1 for s in active if s.role == r) for r in roles}
         summary = ", ".join(f"{n} {r}{'' if n == 1 else 's'}" for r, n in counts.items())
-        self.seats_head.value = (f"<h2>Participants ({len(active)} of {snap.room.capacity} places)</h2>"
-                                 f'<p class="mc-live-muted">{H.esc(summary)}. Change a role with its menu.</p>'
-                                 if active else "<h2>Participants</h2><p>Nobody has joined yet.</p>")
-        left = [s.name for s in snap.seats if s.status == room.LEFT]
-        kicked = [s.name for s in snap.seats if s.status == room.KICKED]
-        gone = []
-        if left:
-            gone.append("Left: " + ", ".join(H.esc(n) for n in left) + ".")
-        if kicked:
-            gone.append("Removed: " + ", ".join(H.esc(n) for n in kicked) + ".")
-        self.seats_gone.value = f'<p class="mc-live-muted">{" ".join(gone)}</p>' if gone else ""
+        self.seats_head.value = H.seats_head(len(active), snap.room.capacity, summary)
+        self.seats_gone.value = H.seats_gone([s.name for s in snap.seats if s.status == room.LEFT],
+                                             [s.name for s in snap.seats if s.status == room.KICKED])
 
     @staticmethod
     def _seat_state(snap: Snapshot, seat: Seat, kinds: Mapping[str, str]) -> str:
@@ -473,13 +465,12 @@ class FacilitatorApp:
             votes = await call(store.all_votes, key)
             tables = export_tables(sc, snap, votes, self.titles)
             stem = f"room-{snap.room.code}-{sc.id}"
-            links = [H.download_link("All tables (zip)", f"{stem}.zip", "application/zip",
-                                     base64.b64encode(export_zip(tables, stem)).decode("ascii"))]
+            files = [("All tables (zip)", f"{stem}.zip", "application/zip",
+                      base64.b64encode(export_zip(tables, stem)).decode("ascii"))]
             for name, rows in tables.items():
                 data = ("\ufeff" + to_csv(rows)).encode("utf-8")
-                links.append(H.download_link(name, f"{stem}-{name}", "text/csv",
-                                             base64.b64encode(data).decode("ascii")))
-            self.export_html.value = f'<p>Download: {" ".join(links)}</p>'
+                files.append((name, f"{stem}-{name}", "text/csv", base64.b64encode(data).decode("ascii")))
+            self.export_html.value = H.export_links(files)
             self.bridge.say("The export is ready to download.")
 
         spawn(self.bridge, run, busy=(self.export_btn,))

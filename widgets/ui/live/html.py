@@ -15,7 +15,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from widgets import engine
 from widgets.content.models import NARRATOR, Choice, Scenario
@@ -36,15 +36,6 @@ def _macros() -> Any:
 
 def _render(macro: str, *args: Any, **kwargs: Any) -> str:
     return str(getattr(_macros(), macro)(*args, **kwargs))
-
-
-def esc(text: object) -> str:
-    """Plain text (a display name, a code, a URL) made safe for HTML content and attributes.
-
-    Kept for the views' few one-line status strings (``widgets.ui.live.facilitator``); markup built here
-    lives in the templates, which escape by themselves.
-    """
-    return str(escape(str(text)))
 
 
 def quality_label(quality: str) -> str:
@@ -156,6 +147,26 @@ def download_link(label: str, filename: str, mime: str, b64: str) -> str:
     return _render("download_link", label, filename, mime, b64)
 
 
+def export_links(files: Sequence[tuple[str, str, str, str]]) -> str:
+    """'Download: ...' with one link per (label, file name, MIME type, base64 data)."""
+    return _render("export_links", list(files))
+
+
+def seats_head(count: int, capacity: int, summary: str) -> str:
+    """The participants' heading: how many of the room's places are taken, and by which roles."""
+    return _render("seats_head", count, capacity, summary)
+
+
+def seats_gone(left: Sequence[str], kicked: Sequence[str]) -> str:
+    """Who left and who was removed (names as they typed them, escaped by the template)."""
+    return _render("seats_gone", list(left), list(kicked))
+
+
+def debrief_section(deb: Debrief, *, notes: bool = True) -> str:
+    """The debrief under its heading, for the facilitator's console."""
+    return _render("debrief_section", deb, notes)
+
+
 def sentence(text: str) -> str:
     """``text`` ending with a full stop, unless it already ends with punctuation."""
     text = text.rstrip()
@@ -176,8 +187,9 @@ def voters_line(snap: Snapshot, sc: Scenario, kinds: Mapping[str, str]) -> str:
 __all__ = [
     "bars",
     "debrief",
+    "debrief_section",
     "download_link",
-    "esc",
+    "export_links",
     "join_box",
     "live_tally",
     "notice",
@@ -189,6 +201,8 @@ __all__ = [
     "reveal",
     "scene",
     "seat_line",
+    "seats_gone",
+    "seats_head",
     "sentence",
     "voters_line",
 ]
