@@ -58,3 +58,30 @@ def test_view_lifecycle_saving_after_a_view_closed_still_reaches_the_others(in_m
     before = still.props
     assert get_session().record(make_event("learner.name", name="Ana")) == ""
     assert still.props != before
+
+
+def test_view_lifecycle_a_cell_run_again_closes_what_its_last_run_made(in_module, monkeypatch):
+    """Re-running a cell in JupyterLab (same cell id, a new request) closes the views its previous run
+    made, so they stop listening and can be freed; other cells' views, and views of the same run, stay."""
+    from widgets.ui import api
+
+    monkeypatch.setattr(api, "_BY_CELL", {})
+    request = {"header": {"msg_id": "run-1"}, "metadata": {"cellId": "cell-a"}}
+    monkeypatch.setattr(api, "_running_cell", lambda: request)
+    first_header, first_play = header(), play("scenarios/tiny.yaml")
+    request = {"header": {"msg_id": "run-2"}, "metadata": {"cellId": "cell-b"}}
+    other = selfcheck()
+    request = {"header": {"msg_id": "run-3"}, "metadata": {"cellId": "cell-a"}}
+    again = header()
+    assert [_held_by_session(v) for v in (first_header, first_play, other, again)] == [False, False, True, True]
+    assert first_header.comm is None and again.comm is not None
+
+
+def test_view_lifecycle_no_cell_id_closes_nothing(in_module, monkeypatch):
+    """Voila and nbclient run each cell once and send no cell id: nothing is replaced."""
+    from widgets.ui import api
+
+    monkeypatch.setattr(api, "_BY_CELL", {})
+    monkeypatch.setattr(api, "_running_cell", lambda: {"header": {"msg_id": "x"}, "metadata": {}})
+    views = [header(), header()]
+    assert all(_held_by_session(v) for v in views)

@@ -6,7 +6,8 @@ and line, why it cannot (a missing or broken file). Nothing here lets a tracebac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,46 @@ from widgets.content.errors import ContentError, ContentInvalid
 from widgets.ui.problem import Problem
 from widgets.ui.session import Session, get_session
 
+#: cell id -> (the run that made its views, those views): a cell run again closes what its last run made.
+_BY_CELL: dict[str, tuple[str, list[weakref.ref]]] = {}
+
+
+def _running_cell() -> Mapping[str, Any]:
+    """The execute request being run (JupyterLab puts the cell's id in its metadata), or {} outside a kernel."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        return kernel.get_parent("shell") or {} if kernel is not None else {}
+    except Exception:  # no IPython, or an older kernel: nothing to replace
+        return {}
+
+
+def _replaces_earlier_run(view: Any) -> Any:
+    """Close the views this cell's previous run made, so re-running a cell in JupyterLab frees them (they
+    stop listening to the session, :class:`~widgets.ui.session.Listening`) instead of piling up."""
+    parent = _running_cell()
+    cell = (parent.get("metadata") or {}).get("cellId")
+    run = (parent.get("header") or {}).get("msg_id")
+    if not cell or not run:
+        return view  # Voila and nbclient run each cell once; a plain kernel gives no cell id
+    last_run, views = _BY_CELL.get(cell, ("", []))
+    if last_run != run:
+        for ref in views:
+            old = ref()
+            if old is not None and hasattr(old, "close"):
+                old.close()
+        views = []
+        _BY_CELL[cell] = (run, views)
+    if hasattr(view, "close"):
+        views.append(weakref.ref(view))
+    return view
+
 
 def _guard(what: str, build: Callable[[Session], Any]) -> Any:
     try:
         session = get_session()
-        return build(session)
+        return _replaces_earlier_run(build(session))
     except ContentInvalid as exc:
         return Problem.from_errors(what, exc.errors)
     except Exception as exc:  # an unexpected fault: say so plainly, keep the page usable
