@@ -24,8 +24,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from widgets.progress.errors import ProgressInvalid, ProgressLocked, ProgressTooNew
 from widgets.progress.events import apply_event
 from widgets.progress.format import dumps, new_progress, parse, utcnow
@@ -46,6 +44,8 @@ def file_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (a separate ``.lock`` file, private to the learner) across
     processes; raise :class:`ProgressLocked` after ``timeout`` seconds of waiting (default
     :data:`LOCK_TIMEOUT_S`, read at each call; negative: wait for ever)."""
+    from filelock import FileLock, Timeout  # (on first save, not when a kernel imports the views)
+
     timeout = LOCK_TIMEOUT_S if timeout is None else timeout
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     lock = FileLock(path, timeout=timeout, mode=0o600)
