@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from widgets.content.errors import ContentError
-from widgets.templating import render
 
 
 class Problem:
@@ -36,6 +35,8 @@ class Problem:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        from widgets.templating import render  # (Jinja2 only when a problem is shown)
+
         return render("ui/content_problem.html", title=self.title, lines=self.lines, hint=self.hint)
 
 
