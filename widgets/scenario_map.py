@@ -8,6 +8,10 @@ For ``mentor-scenario/2`` the map also shows what the path state does: an edge t
 condition holds is labelled ``if ...`` (a choice's own ``if:`` and each branch of a conditional
 ``goto``; the fallback branch reads ``otherwise``), its tooltip lists the choice's ``set``/``add``/
 ``repairs``, and an ending lists its ``claims`` under its box.
+
+This module computes the geometry (positions, paths, colours) into small frozen shapes; the markup is
+``widgets/templates/authoring/scenario_map.svg``, rendered with autoescape (:mod:`widgets.templating`),
+so a scenario's text can never become a tag.
 """
 
 from __future__ import annotations
