@@ -8,14 +8,19 @@ For ``mentor-scenario/2`` the map also shows what the path state does: an edge t
 condition holds is labelled ``if ...`` (a choice's own ``if:`` and each branch of a conditional
 ``goto``; the fallback branch reads ``otherwise``), its tooltip lists the choice's ``set``/``add``/
 ``repairs``, and an ending lists its ``claims`` under its box.
+
+This module computes the geometry (positions, paths, colours) into small frozen shapes; the markup is
+``widgets/templates/authoring/scenario_map.svg``, rendered with autoescape (:mod:`widgets.templating`),
+so a scenario's text can never become a tag.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from html import escape
+from dataclasses import dataclass
 
 from widgets.content.models import Choice, Node, Scenario
+from widgets.templating import render
 
 QUALITY_STYLE = {  # colour, dash pattern, label; dashes keep the meaning for colour-blind readers
     "best": ("#1a7f37", "", "strong"),
@@ -96,8 +101,68 @@ def _edges(node: Node) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def render_svg(sc: Scenario) -> str:
-    """The whole graph as SVG text: every node and every edge, with a legend."""
+@dataclass(frozen=True)
+class Text:
+    """A piece of text placed at (x, y); ``tip`` is its tooltip, if any."""
+
+    x: float | int | str
+    y: float | int | str
+    text: str
+    tip: str = ""
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class EdgeShape:
+    """One edge: its path ``d``, its style by quality, its tooltip and its (possibly empty) label."""
+
+    d: str
+    colour: str
+    dash: str
+    quality: str
+    tip: str
+    label: str
+    label_x: str
+    label_y: str
+
+
+@dataclass(frozen=True)
+class NodeShape:
+    """One node's box (an ending has a double border: ``inner``), its id line, text lines and claims."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    fill: str
+    stroke_width: float
+    inner: Box | None
+    label: Text
+    lines: tuple[Text, ...]
+    claims: Text | None
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    x1: int
+    x2: int
+    y: int
+    colour: str
+    dash: str
+    text_x: int
+    text_y: int
+    text: str
+
+
+def _positions(sc: Scenario) -> tuple[dict[str, tuple[int, int]], int, int]:
+    """Each node's top-left corner, and the picture's width and height."""
     depth = _layers(sc)
     columns: dict[int, list[str]] = {}
     for nid in sc.nodes:
@@ -108,9 +173,13 @@ def render_svg(sc: Scenario) -> str:
             pos[nid] = (MARGIN + col * (NODE_W + COL_GAP), MARGIN + 40 + row * (NODE_H + ROW_GAP))
     width = MARGIN * 2 + (max(columns) + 1) * (NODE_W + COL_GAP) - COL_GAP
     height = MARGIN * 2 + 40 + max(len(v) for v in columns.values()) * (NODE_H + ROW_GAP) + 60
+    return pos, width, height
 
+
+def _edge_shapes(sc: Scenario, pos: dict[str, tuple[int, int]]) -> tuple[list[EdgeShape], dict[str, set[str]]]:
+    """Every drawable edge, and the qualities arriving at each node (which tint its box)."""
     incoming: dict[str, set[str]] = {nid: set() for nid in sc.nodes}
-    parts: list[str] = []
+    shapes: list[EdgeShape] = []
     for node in sc.nodes.values():
         edges = _edges(node)
         for k, (target, quality, label, tip) in enumerate(edges):
@@ -125,54 +194,46 @@ def render_svg(sc: Scenario) -> str:
                 d = f"M{x1},{y1} C{x1 + 60},{mid} {x2 - 60},{mid} {x2},{y2}"
             else:
                 d = f"M{x1},{y1} C{(x1 + x2) / 2},{y1} {(x1 + x2) / 2},{y2} {x2},{y2}"
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr} '
-                         f'marker-end="url(#arrow-{quality})"><title>{escape(tip or label)}</title></path>')
-            if label:
-                lx, ly = (x1 + x2) / 2, (y1 + y2) / 2 - 4 + (k - len(edges) / 2) * 2
-                parts.append(f'<text x="{lx:.0f}" y="{ly:.0f}" class="edge" fill="{colour}">{escape(label)}</text>')
+            lx, ly = (x1 + x2) / 2, (y1 + y2) / 2 - 4 + (k - len(edges) / 2) * 2
+            shapes.append(EdgeShape(d, colour, dash, quality, tip or label, label, f"{lx:.0f}", f"{ly:.0f}"))
+    return shapes, incoming
 
-    for nid, node in sc.nodes.items():
-        x, y = pos[nid]
-        quals = incoming[nid] - {"auto"}
-        fill = {"best": "#dafbe1", "mixed": "#fff8c5", "harmful": "#ffebe9"}.get(
-            next(iter(quals)) if len(quals) == 1 else "", "#f6f8fa")
-        first = node.lines[0].text if node.lines else (node.ending.title if node.ending else "")
-        label = escape(nid) + (f" — ending: {escape(node.ending.kind)}" if node.ending else "")
-        parts.append(f'<g class="node"><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" '
-                     f'fill="{fill}" stroke="#24292f" stroke-width="{3 if node.ending else 1.5}"/>')
-        if node.ending:
-            parts.append(f'<rect x="{x + 4}" y="{y + 4}" width="{NODE_W - 8}" height="{NODE_H - 8}" rx="6" '
-                         'fill="none" stroke="#24292f"/>')
-        parts.append(f'<text x="{x + 10}" y="{y + 20}" class="id">{label}</text>')
-        for i, ln in enumerate(_wrap(first)):
-            parts.append(f'<text x="{x + 10}" y="{y + 38 + i * 14}" class="line">{escape(ln)}</text>')
-        if node.ending and node.ending.claims:
-            claims = "claims: " + "; ".join(c.text for c in node.ending.claims)
-            parts.append(f'<text x="{x + 4}" y="{y + NODE_H + 14}" class="claim">{escape(_clip(claims, 44))}'
-                         f"<title>{escape(claims)}</title></text>")
-        parts.append("</g>")
 
-    legend = []
-    for i, (colour, dash, text) in enumerate(QUALITY_STYLE.values()):
-        lx = MARGIN + i * 150
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        legend.append(f'<line x1="{lx}" y1="{height - 30}" x2="{lx + 40}" y2="{height - 30}" stroke="{colour}" '
-                      f'stroke-width="2"{dash_attr}/><text x="{lx + 48}" y="{height - 26}" class="line">{text}</text>')
-    markers = "".join(
-        f'<marker id="arrow-{q}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{c}"/></marker>'
-        for q, (c, _, _) in QUALITY_STYLE.items()
+def _node_shape(node: Node, x: int, y: int, incoming: set[str]) -> NodeShape:
+    quals = incoming - {"auto"}
+    fill = {"best": "#dafbe1", "mixed": "#fff8c5", "harmful": "#ffebe9"}.get(
+        next(iter(quals)) if len(quals) == 1 else "", "#f6f8fa")
+    first = node.lines[0].text if node.lines else (node.ending.title if node.ending else "")
+    label = node.id + (f" — ending: {node.ending.kind}" if node.ending else "")
+    claims = None
+    if node.ending and node.ending.claims:
+        said = "claims: " + "; ".join(c.text for c in node.ending.claims)
+        claims = Text(x + 4, y + NODE_H + 14, _clip(said, 44), said)
+    return NodeShape(
+        x, y, NODE_W, NODE_H, fill, 3 if node.ending else 1.5,
+        Box(x + 4, y + 4, NODE_W - 8, NODE_H - 8) if node.ending else None,
+        Text(x + 10, y + 20, label),
+        tuple(Text(x + 10, y + 38 + i * 14, ln) for i, ln in enumerate(_wrap(first))),
+        claims,
     )
-    title = escape(f"{sc.title} ({sc.id})")
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'
-        f"<title>{title}</title><defs>{markers}</defs>"
-        "<style>text{font-family:system-ui,sans-serif;fill:#24292f}.id{font-size:13px;font-weight:600}"
-        ".line{font-size:11px}.edge{font-size:10px;text-anchor:middle;paint-order:stroke;stroke:#fff;"
-        "stroke-width:3px}.claim{font-size:10px;font-style:italic;fill:#0550ae}</style>"
-        f'<rect width="100%" height="100%" fill="#ffffff"/>'
-        f'<text x="{MARGIN}" y="{MARGIN}" class="id" style="font-size:16px">{title}</text>'
-        + "".join(parts) + "".join(legend) + "</svg>\n"
-    )
+
+
+def render_svg(sc: Scenario) -> str:
+    """The whole graph as SVG text: every node and every edge, with a legend.
+
+    Python computes the layout (positions, paths, colours); ``templates/authoring/scenario_map.svg``
+    places the values, escaping every piece of the scenario's text (autoescape).
+    """
+    pos, width, height = _positions(sc)
+    edges, incoming = _edge_shapes(sc, pos)
+    nodes = [_node_shape(node, *pos[nid], incoming[nid]) for nid, node in sc.nodes.items()]
+    legend = [
+        LegendItem(MARGIN + i * 150, MARGIN + i * 150 + 40, height - 30, colour, dash,
+                   MARGIN + i * 150 + 48, height - 26, text)
+        for i, (colour, dash, text) in enumerate(QUALITY_STYLE.values())
+    ]
+    markers = [{"quality": q, "colour": c} for q, (c, _, _) in QUALITY_STYLE.items()]
+    return render(
+        "authoring/scenario_map.svg", width=width, height=height, margin=MARGIN, title=f"{sc.title} ({sc.id})",
+        markers=markers, edges=edges, nodes=nodes, legend=legend,
+    ) + "\n"

@@ -1,10 +1,10 @@
 """The one Jinja2 environment that makes every HTML page and fragment of the package: autoescape on.
 
 Templates live in ``widgets/templates/<feature>/*.html`` (``live/``, ``outcomes/``, ``serving/``,
-``grading/``): one folder for all of them, so the escaping policy and the Markdown filters are set up in
-one place and a reviewer finds every piece of markup together. A feature's small fragments are macros
-in one file (``live/fragments.html``), called from Python through :func:`macros`; whole pages are
-rendered with :func:`render`.
+``grading/``; ``authoring/scenario_map.svg`` is the one SVG): one folder for all of them, so the escaping
+policy and the Markdown filters are set up in one place and a reviewer finds every piece of markup
+together. A feature's small fragments are macros in one file (``live/fragments.html``), called from
+Python through :func:`macros`; whole pages are rendered with :func:`render`.
 
 Every value given to a template is escaped unless it is :class:`markupsafe.Markup`, which only the
 Markdown filters (``|inline``, ``|block``, ``|answer``: :mod:`widgets.markdown`), other templates and
@@ -28,8 +28,8 @@ def environment() -> Environment:
     """The package's environment, built once (templates are compiled once, then cached by Jinja2)."""
     env = Environment(
         loader=PackageLoader("widgets", "templates"),
-        # html only: every template here is HTML; a template with another ending would need its own escaping.
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
+        # html and svg (the scenario map): both are XML-ish markup that the same escaping makes safe.
+        autoescape=select_autoescape(enabled_extensions=("html", "svg"), default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
