@@ -19,7 +19,8 @@ import pytest
 from tests.conftest import REPO
 
 #: Modules that claim to be pure: stdlib, PyYAML, jsonschema and each other only (and filelock, for
-#: widgets/progress/files.py, the one module of the core that locks files).
+#: widgets/progress/files.py, the one module of the core that locks files; and the rendering policy,
+#: Jinja2 and mistune through widgets.templating and widgets.markdown, which the scenario map uses).
 CORE = ["widgets/content", "widgets/engine.py", "widgets/progress", "widgets/registry.py",
         "widgets/plugins.py", "widgets/scenario_map.py",
         "widgets/terminal_play.py", "widgets/learner.py", "widgets/live/room.py", "widgets/live/store.py",

@@ -56,14 +56,6 @@ ALLOWED = {
     "widgets/markdown.py": "the Markdown policy's renderer",
     # Not markup: an error message naming the folder ``modules/<id>/``.
     "widgets/content/timing.py": "a message naming modules/<id>/",
-    # Not converted yet (outside the four files of this issue part): each escapes with html.escape today.
-<<<<<<< HEAD
-    "widgets/scenario_map.py": "the scenario map's SVG/HTML, pending conversion",
-=======
-    # Views (their own refactor runs in parallel): one-line status strings built with html.escape / H.esc.
-    "widgets/ui/problem.py": "the content-problem box's _repr_html_, pending conversion",
-    "widgets/ui/live/facilitator.py": "participant list and export lines, pending conversion",
->>>>>>> svgmap
 }
 
 
