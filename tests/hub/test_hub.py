@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from tests.conftest import REPO
@@ -266,23 +267,15 @@ def _progress(name: str) -> Path:
 
 def _usage(name: str) -> dict[str, float]:
     """Resident memory (MiB) and CPU time used so far (s) by every process of Unix user ``name``."""
-    uid = pwd.getpwnam(name).pw_uid
-    tick = os.sysconf("SC_CLK_TCK")
-    rss_kib, cpu, count = 0, 0.0, 0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if proc.stat().st_uid != uid:
-                continue
-            status = (proc / "status").read_text()
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        rss_kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-        cpu += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    rss, cpu, count = 0, 0.0, 0
+    for proc in psutil.process_iter(["username", "memory_info", "cpu_times"]):
+        info = proc.info
+        if info["username"] != name or info["memory_info"] is None or info["cpu_times"] is None:
+            continue  # another user's, or one that ended or could not be read while we looked
+        rss += info["memory_info"].rss
+        cpu += info["cpu_times"].user + info["cpu_times"].system
         count += 1
-    return {"rss_mib": round(rss_kib / 1024, 1), "cpu_seconds": round(cpu, 1), "processes": count}
+    return {"rss_mib": round(rss / 2**20, 1), "cpu_seconds": round(cpu, 1), "processes": count}
 
 
 def _wait_for_event(path: Path, timeout: float = 60) -> dict:
@@ -394,17 +387,13 @@ def _approve(browser, hub: Hub, *names: str) -> None:
 def _server_env(name: str) -> dict[str, str]:
     """The environment JupyterHub gave ``name``'s single-user server (read from the running process), so a
     command run with it is what that user runs in a terminal of their own server."""
-    uid = pwd.getpwnam(name).pw_uid
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
+    for proc in psutil.process_iter(["username", "cmdline"]):
+        if proc.info["username"] != name or "jupyterhub.singleuser" not in " ".join(proc.info["cmdline"] or []):
             continue
         try:
-            if proc.stat().st_uid != uid or b"jupyterhub.singleuser" not in (proc / "cmdline").read_bytes():
-                continue
-            raw = (proc / "environ").read_bytes().decode()
-        except OSError:
+            return proc.environ()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-        return dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
     raise AssertionError(f"no single-user server is running as {name}")
 
 

@@ -33,7 +33,7 @@ class ReflectionView(CourseWidget):
         self.reflection = reflection
         self.generation = 0
         #: The revision of each draft this view last saw or wrote. A save whose stored revision differs
-        #: was overtaken by another window, and the progress file keeps the other text (see progress.py).
+        #: was overtaken by another window, and the progress file keeps the other text (see widgets/progress/merge.py).
         self.revs: dict[str, int] = {}
         self._load_from_progress(notice=" ".join(session.notices))
 
