@@ -1,0 +1,219 @@
+"""A scenario compiled once for playtest's exhaustive walk: path states as flat tuples, conditions as
+closures over them, and every word count taken in advance.
+
+Playtest meets each condition, line and choice thousands of times (a large scenario has tens of
+thousands of (node, state) pairs). Going through :mod:`widgets.engine` for each would rebuild an
+``env`` dict per state, re-apply every choice through generic code and walk each condition's AST
+again. This module does the same things, with the same results, the same hook calls and the same
+:class:`~widgets.engine.InvalidChoice` messages, over a tuple laid out once per scenario:
+
+    (declared state in declaration order..., best, mixed, harmful, unrepaired)
+
+where ``unrepaired`` is the sorted tuple of harmful choice ids (conditions read its length), as
+:meth:`widgets.engine.Vars.env` presents it. The state is already *projected* (see
+:func:`widgets.content.playtest.playtest`): effects on names no condition reads are never applied,
+so such names keep their start value and the dropped built-in counts stay 0, exactly what applying
+the choice and then projecting gives. :mod:`widgets.engine` stays the one reference; the tests
+compare the two on every scenario of the course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from widgets import engine
+from widgets.content.conditions import ConditionError, slot_evaluator
+from widgets.content.models import Choice, Line, Route, Scenario, Site
+
+State = tuple  # (declared values..., best, mixed, harmful, unrepaired)
+Test = Callable[[State], bool]
+BUILTIN_ORDER = ("best", "mixed", "harmful", "unrepaired")
+
+
+@dataclass(frozen=True)
+class LinesPlan:
+    """Words of the lines always shown, and each conditional line's test and words (in order)."""
+
+    words: int
+    conditional: tuple[tuple[Test, int], ...]
+
+    def read(self, s: State) -> int:
+        """Words of the lines shown in ``s`` (raises InvalidChoice at the first test that cannot run,
+        as :func:`widgets.engine.shown_lines` does)."""
+        total = self.words
+        for test, words in self.conditional:
+            if test(s):
+                total += words
+        return total
+
+
+@dataclass(frozen=True)
+class ChoicePlan:
+    """One choice: its test, words, reply, branches and effect on the (projected) state."""
+
+    choice: Choice
+    test: Test | None
+    text_words: int
+    feedback_words: int
+    reply: LinesPlan
+    routes: tuple[tuple[Test | None, str], ...]
+    #: (slot, value to set or None, amount to add): set wins over add, as in engine.apply_choice.
+    effects: tuple[tuple[int, bool | None, int], ...]
+    #: Slot of the quality count to raise, or -1 when the count is not kept (no condition reads it).
+    count_slot: int
+
+
+class ScenarioPlan:
+    """Everything playtest needs to walk ``sc``, compiled once; ``hook`` sees every condition evaluated."""
+
+    def __init__(self, sc: Scenario, read: set[str], hook: engine.Hook) -> None:
+        self.sc = sc
+        self.hook = hook
+        names = list(sc.state)
+        self.n = len(names)
+        self.names = tuple(names)
+        slots = {name: i for i, name in enumerate(names)}
+        slots.update({b: self.n + k for k, b in enumerate(BUILTIN_ORDER)})  # built-ins win, as in Vars.env
+        self.slots = slots
+        self.unrepaired_slot = self.n + 3
+        self.counted = frozenset({"unrepaired"})
+        self.read = read
+        start = engine.initial_vars(sc)
+        self.start: State = (*(v for _, v in start.values), 0, 0, 0, ())
+        self.lines = {nid: self.lines_plan(node.lines) for nid, node in sc.nodes.items()}
+        self.auto_routes = {nid: self.routes_plan(node.routes) for nid, node in sc.nodes.items()
+                            if not node.choices and node.ending is None and node.routes}
+        self.choices = {nid: tuple(self.choice_plan(c) for c in node.choices) for nid, node in sc.nodes.items()}
+        self.fixed_offer = {nid: all(p.test is None for p in plans) for nid, plans in self.choices.items()}
+        self.max_steps = min(engine.MAX_AUTO_STEPS, len(sc.nodes))
+
+    # --- compiling -----------------------------------------------------------------------------------
+
+    def test(self, cond: str | None, site: Site) -> Test | None:
+        """``cond`` as a function of the state that reports to the hook (None: always holds)."""
+        if cond is None:
+            return None
+        evaluate = slot_evaluator(cond, self.slots, self.counted)
+        hook = self.hook
+
+        def holds(s: State) -> bool:
+            try:
+                value = bool(evaluate(s))
+            except ConditionError as exc:
+                raise engine.InvalidChoice(f"condition '{cond}' cannot be evaluated: {exc.message}") from None
+            hook(site, value)
+            return value
+        return holds
+
+    def lines_plan(self, lines: Iterable[Line]) -> LinesPlan:
+        from widgets.content.playtest import word_count
+
+        always = 0
+        conditional: list[tuple[Test, int]] = []
+        for ln in lines:
+            test = self.test(ln.cond, ln.site)
+            if test is None:
+                always += word_count(ln.text)
+            else:
+                conditional.append((test, word_count(ln.text)))
+        return LinesPlan(always, tuple(conditional))
+
+    def routes_plan(self, routes: Iterable[Route]) -> tuple[tuple[Test | None, str], ...]:
+        return tuple((self.test(r.cond, r.site), r.goto) for r in routes)
+
+    def choice_plan(self, c: Choice) -> ChoicePlan:
+        from widgets.content.playtest import word_count
+
+        effects: list[tuple[int, bool | None, int]] = []
+        for i, name in enumerate(self.names):
+            if name not in self.read:
+                continue  # projected away: the name keeps its start value
+            if name in c.set_flags:
+                effects.append((i, c.set_flags[name], 0))
+            elif name in c.add_counters:
+                effects.append((i, None, c.add_counters[name]))
+        count = self.n + ("best", "mixed", "harmful").index(c.quality) if c.quality in ("best", "mixed", "harmful") \
+            else -1
+        if count >= 0 and c.quality not in self.read:
+            count = -1
+        return ChoicePlan(c, self.test(c.cond, c.site), word_count(c.text), word_count(c.feedback),
+                          self.lines_plan(c.reply), self.routes_plan(c.routes), tuple(effects), count)
+
+    # --- walking -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def route(routes: tuple[tuple[Test | None, str], ...], s: State) -> str | None:
+        """The first branch whose test holds (:func:`widgets.engine.route`)."""
+        for test, goto in routes:
+            if test is None or test(s):
+                return goto
+        return None
+
+    def settle(self, node_id: str, s: State) -> list[str]:
+        """:func:`widgets.engine.settle` over the compiled state, with the same messages."""
+        sc = self.sc
+        if node_id not in sc.nodes:
+            raise engine.InvalidChoice(f"scenario '{sc.id}' has no node '{node_id}'")
+        if node_id not in self.auto_routes:
+            return [node_id]
+        visited = [node_id]
+        nid = node_id
+        while nid in self.auto_routes:
+            if len(visited) > self.max_steps:
+                raise engine.InvalidChoice(f"scenario '{sc.id}' loops through automatic steps at node '{nid}'")
+            target = self.route(self.auto_routes[nid], s)
+            if target is None or target not in sc.nodes:
+                raise engine.InvalidChoice(f"node '{nid}' of '{sc.id}' has no branch that applies and no fallback")
+            nid = target
+            visited.append(nid)
+        return visited
+
+    def offered(self, nid: str, s: State) -> tuple[ChoicePlan, ...]:
+        """The choices offered at ``nid`` in ``s`` (:func:`widgets.engine.offered`)."""
+        plans = self.choices[nid]
+        if self.fixed_offer[nid]:
+            return plans
+        return tuple(p for p in plans if p.test is None or p.test(s))
+
+    def apply(self, p: ChoicePlan, s: State) -> State:
+        """The projected state after choice ``p`` (:func:`widgets.engine.apply_choice`, then projection)."""
+        c = p.choice
+        unrepaired = s[self.unrepaired_slot]
+        if c.repairs_any:
+            unrepaired = ()
+        elif c.repairs:
+            unrepaired = tuple(x for x in unrepaired if x not in c.repairs)
+        if c.quality == "harmful" and c.id not in unrepaired:
+            unrepaired = tuple(sorted((*unrepaired, c.id)))
+        out = list(s)
+        for i, value, amount in p.effects:
+            if value is not None:
+                out[i] = value
+            elif not isinstance(out[i], bool):
+                out[i] = out[i] + amount
+        if p.count_slot >= 0:
+            out[p.count_slot] += 1
+        out[self.unrepaired_slot] = unrepaired
+        return tuple(out)
+
+    def env(self, s: State) -> dict[str, bool | int]:
+        """``s`` as :meth:`widgets.engine.Vars.env` gives it (for endings, evaluated once per value set)."""
+        out: dict[str, bool | int] = dict(zip(self.names, s[:self.n], strict=True))
+        out.update(best=s[self.n], mixed=s[self.n + 1], harmful=s[self.n + 2], unrepaired=len(s[self.n + 3]))
+        return out
+
+    def getter(self, name: str) -> Callable[[State], bool | int | None]:
+        """Reads ``name`` from a state as ``env.get(name)`` would (None for a name with no value)."""
+        if name not in self.slots:
+            return lambda s: None
+        i = self.slots[name]
+        if name in self.counted:
+            return lambda s: len(s[i])
+        return lambda s: s[i]
+
+    def unrepaired(self, s: State) -> tuple[str, ...]:
+        return s[self.unrepaired_slot]
+
+
+__all__ = ["ChoicePlan", "LinesPlan", "ScenarioPlan", "State"]
