@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from widgets import engine
-from widgets.content.conditions import ConditionError, compile_condition, holds, names
+from widgets.content.conditions import ConditionError, compile_condition, names
 from widgets.content.errors import ContentError
-from widgets.content.models import Ending, Scenario, Site
+from widgets.content.models import Scenario, Site
 from widgets.content.source import Source
 from widgets.content.walkplan import ScenarioPlan, State
 
@@ -187,7 +187,7 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                         | {n for c in node.ending.claims for n in _names(c.text)}))
                 key0 = (nid, tuple(get(s) for get in ending_reads[nid]))
                 if key0 not in ending_seen:
-                    ending_seen[key0] = _ending_once(node.ending, plan.env(s), hook, broken)
+                    ending_seen[key0] = plan.endings[nid].outcome(s, broken)
                 words, has_text, verdicts = ending_seen[key0]
                 report.expected_words += tally.prob * words
                 if not has_text:
@@ -251,24 +251,6 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
         if not (report.capped or looping.count):
             report.errors += _idle_repairs(sc, src, taken, repaired)
     return report
-
-
-def _ending_once(end: Ending, env: dict[str, bool | int], hook: engine.Hook,
-                 broken: list[str]) -> tuple[int, bool, tuple[bool | None, ...]]:
-    """An ending in one state: words read (title and shown text), whether any text shows, and each
-    claim's verdict (None when it cannot be evaluated)."""
-    try:
-        text = engine.ending_text(end, env, hook)
-    except engine.InvalidChoice as exc:
-        broken.append(str(exc))  # reported as play.no-choice, not as an ending without text
-        return word_count(end.title), True, tuple(None for _ in end.claims)
-    verdicts: list[bool | None] = []
-    for claim in end.claims:
-        try:
-            verdicts.append(bool(holds(claim.text, env)))
-        except Exception:
-            verdicts.append(None)
-    return word_count(end.title) + word_count(text), bool(text), tuple(verdicts)
 
 
 #: The last report per scenario object (weakly held), so ``validate`` and the reading-time check share

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from widgets import engine
 from widgets.content.conditions import ConditionError, slot_evaluator
-from widgets.content.models import Choice, Line, Route, Scenario, Site
+from widgets.content.models import Choice, Ending, Line, Route, Scenario, Site
 
 State = tuple  # (declared values..., best, mixed, harmful, unrepaired)
 Test = Callable[[State], bool]
@@ -64,6 +64,35 @@ class ChoicePlan:
     count_slot: int
 
 
+@dataclass(frozen=True)
+class EndingPlan:
+    """An ending: its title's words, each text part (test, text, words) and each claim compiled."""
+
+    title_words: int
+    parts: tuple[tuple[Test | None, str, int], ...]
+    claims: tuple[Callable[[State], bool | int], ...]
+
+    def outcome(self, s: State, broken: list[str]) -> tuple[int, bool, tuple[bool | None, ...]]:
+        """Words read (title and shown text), whether any text shows, and each claim's verdict (None
+        when it cannot be evaluated), as the engine's ``ending_text`` and ``holds`` give them.
+
+        The shown parts are joined by a blank line (:func:`widgets.engine.ending_text`), which no
+        word spans, so the words of the text are the sum of the parts' words."""
+        try:
+            shown = [(text, words) for test, text, words in self.parts if test is None or test(s)]
+        except engine.InvalidChoice as exc:
+            broken.append(str(exc))  # reported as play.no-choice, not as an ending without text
+            return self.title_words, True, tuple(None for _ in self.claims)
+        verdicts: list[bool | None] = []
+        for claim in self.claims:
+            try:
+                verdicts.append(bool(claim(s)))
+            except Exception:
+                verdicts.append(None)
+        text = "\n\n".join(text for text, _ in shown)
+        return self.title_words + sum(words for _, words in shown), bool(text), tuple(verdicts)
+
+
 class ScenarioPlan:
     """Everything playtest needs to walk ``sc``, compiled once; ``hook`` sees every condition evaluated."""
 
@@ -86,6 +115,7 @@ class ScenarioPlan:
                             if not node.choices and node.ending is None and node.routes}
         self.choices = {nid: tuple(self.choice_plan(c) for c in node.choices) for nid, node in sc.nodes.items()}
         self.fixed_offer = {nid: all(p.test is None for p in plans) for nid, plans in self.choices.items()}
+        self.endings = {nid: self.ending_plan(node.ending) for nid, node in sc.nodes.items() if node.ending is not None}
         self.max_steps = min(engine.MAX_AUTO_STEPS, len(sc.nodes))
 
     # --- compiling -----------------------------------------------------------------------------------
@@ -139,6 +169,13 @@ class ScenarioPlan:
             count = -1
         return ChoicePlan(c, self.test(c.cond, c.site), word_count(c.text), word_count(c.feedback),
                           self.lines_plan(c.reply), self.routes_plan(c.routes), tuple(effects), count)
+
+    def ending_plan(self, end: Ending) -> EndingPlan:
+        from widgets.content.playtest import word_count
+
+        return EndingPlan(word_count(end.title),
+                          tuple((self.test(p.cond, p.site), p.text, word_count(p.text)) for p in end.parts),
+                          tuple(slot_evaluator(c.text, self.slots, self.counted) for c in end.claims))
 
     # --- walking -------------------------------------------------------------------------------------
 
@@ -197,12 +234,6 @@ class ScenarioPlan:
         out[self.unrepaired_slot] = unrepaired
         return tuple(out)
 
-    def env(self, s: State) -> dict[str, bool | int]:
-        """``s`` as :meth:`widgets.engine.Vars.env` gives it (for endings, evaluated once per value set)."""
-        out: dict[str, bool | int] = dict(zip(self.names, s[:self.n], strict=True))
-        out.update(best=s[self.n], mixed=s[self.n + 1], harmful=s[self.n + 2], unrepaired=len(s[self.n + 3]))
-        return out
-
     def getter(self, name: str) -> Callable[[State], bool | int | None]:
         """Reads ``name`` from a state as ``env.get(name)`` would (None for a name with no value)."""
         if name not in self.slots:
@@ -216,4 +247,4 @@ class ScenarioPlan:
         return s[self.unrepaired_slot]
 
 
-__all__ = ["ChoicePlan", "LinesPlan", "ScenarioPlan", "State"]
+__all__ = ["ChoicePlan", "EndingPlan", "LinesPlan", "ScenarioPlan", "State"]
