@@ -162,8 +162,8 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
         layer[(first, s0)] = _Tally(1, (), 1.0)
     # An ending's text and claims depend only on the values of the names its conditions read, and the
     # same values recur in many states and layers; evaluate each (ending, values) once.
-    ending_reads: dict[str, tuple[Callable[[State], bool | int | None], ...]] = {}
-    ending_seen: dict[tuple[str, tuple[bool | int | None, ...]], tuple[int, bool, tuple[bool | None, ...]]] = {}
+    ending_reads: dict[str, Callable[[State], object]] = {}
+    ending_seen: dict[tuple[str, object], tuple[int, bool, tuple[bool | None, ...]]] = {}
     depth_cap = sum(1 for n in sc.nodes.values() if n.choices) + 1
     depth = 0
     while layer:
@@ -182,10 +182,9 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                 report.paths += tally.count
                 reached[nid].add(tally.count, path)
                 if nid not in ending_reads:
-                    ending_reads[nid] = tuple(plan.getter(n) for n in sorted(
-                        {n for p in node.ending.parts if p.cond for n in _names(p.cond)}
-                        | {n for c in node.ending.claims for n in _names(c.text)}))
-                key0 = (nid, tuple(get(s) for get in ending_reads[nid]))
+                    ending_reads[nid] = plan.reader({n for p in node.ending.parts if p.cond for n in _names(p.cond)}
+                                                    | {n for c in node.ending.claims for n in _names(c.text)})
+                key0 = (nid, ending_reads[nid](s))
                 if key0 not in ending_seen:
                     ending_seen[key0] = plan.endings[nid].outcome(s, broken)
                 words, has_text, verdicts = ending_seen[key0]
@@ -237,9 +236,10 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                     continue
                 report.expected_words += share * (words + more)
                 key = (rest, after)
-                if key in nxt:
-                    nxt[key].count += tally.count
-                    nxt[key].prob += share
+                known = nxt.get(key)
+                if known is not None:
+                    known.count += tally.count
+                    known.prob += share
                 else:
                     nxt[key] = _Tally(tally.count, (*path, c.id), share)
         layer = nxt

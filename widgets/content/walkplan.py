@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from widgets import engine
 from widgets.content.conditions import ConditionError, slot_evaluator
@@ -234,14 +235,18 @@ class ScenarioPlan:
         out[self.unrepaired_slot] = unrepaired
         return tuple(out)
 
-    def getter(self, name: str) -> Callable[[State], bool | int | None]:
-        """Reads ``name`` from a state as ``env.get(name)`` would (None for a name with no value)."""
-        if name not in self.slots:
-            return lambda s: None
-        i = self.slots[name]
-        if name in self.counted:
-            return lambda s: len(s[i])
-        return lambda s: s[i]
+    def reader(self, names: Iterable[str]) -> Callable[[State], object]:
+        """What a state holds for ``names``, as a hashable key: two states with the same key give every
+        condition over ``names`` the same value (names with no value are left out: they read the same
+        everywhere; ``unrepaired`` by its length, the value conditions read, so the key is exactly as
+        fine as the ``env`` values it stands for)."""
+        names = set(names)
+        slots = sorted({self.slots[n] for n in names if n in self.slots and n not in self.counted})
+        plain: Callable[[State], object] = itemgetter(*slots) if slots else (lambda s: ())
+        counted = sorted(self.slots[n] for n in names & self.counted if n in self.slots)
+        if not counted:
+            return plain
+        return lambda s: (plain(s), *(len(s[i]) for i in counted))
 
     def unrepaired(self, s: State) -> tuple[str, ...]:
         return s[self.unrepaired_slot]
