@@ -10,6 +10,9 @@ expand into billions of values (the "billion laughs" YAML bomb) once anything wa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,11 +264,45 @@ def _constructed(construct: Any, tag: str, event: yaml.ScalarEvent) -> Any:
         raise _Unusual from None
 
 
+#: Within :func:`reading_once`, what each (path, display) read gave; None outside it.
+_READ_ONCE: ContextVar[dict[tuple[str, str | None], tuple[Source | None, list[ContentError]]] | None] = \
+    ContextVar("read_once", default=None)
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Parse each file once inside this block, however many checks ask for it.
+
+    ``check_paths`` reads course.yaml for the manifest, again for the course-wide checks and again for
+    the resource packs' region; rubric files and files with ``{role}`` placeholders are read twice
+    too. The memo lives only as long as the block (one validation run, in memory): a later run reads
+    the files afresh, and nothing is kept on disk. Callers share the returned :class:`Source`, which
+    nobody mutates; each gets its own list of errors.
+    """
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 def read_source(path: Path | str, display: str | None = None) -> tuple[Source | None, list[ContentError]]:
     """Parse ``path``; return the source (or None) and every problem found while reading it.
 
     ``display`` is the file name used in messages (relative paths read better than absolute ones).
+    Inside :func:`reading_once`, a file already read is not parsed again.
     """
+    memo = _READ_ONCE.get()
+    if memo is None:
+        return _read_source(path, display)
+    key = (str(path), display)
+    if key not in memo:
+        memo[key] = _read_source(path, display)
+    src, errors = memo[key]
+    return src, list(errors)
+
+
+def _read_source(path: Path | str, display: str | None) -> tuple[Source | None, list[ContentError]]:
     file = display or str(path)
     p = Path(path)
     try:
