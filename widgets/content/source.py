@@ -184,6 +184,11 @@ def _read_events(text: str) -> tuple[int, int, str, str] | tuple[Any, _Builder]:
     builder = _Builder()
     construct = builder.constructor.construct_object
     resolve = builder.constructor.resolve
+    resolvers = builder.constructor.yaml_implicit_resolvers
+    # The characters an implicit type (number, bool, null, ...) can start with. With path resolvers or
+    # wildcard ones (not PyYAML's safe defaults), every scalar goes through the resolver.
+    typed_starts = frozenset(k for k in resolvers if k)
+    shortcut = not (builder.constructor.yaml_path_resolvers or None in resolvers)
     marks, key_marks, styles, problems = builder.marks, builder.key_marks, builder.styles, builder.problems
     stack: list[list[Any]] = []  # [container, path, pending key or _NO_KEY] per open collection
     root: Any = _NO_KEY
@@ -199,7 +204,13 @@ def _read_events(text: str) -> tuple[int, int, str, str] | tuple[Any, _Builder]:
             if event.anchor is not None or event.tag is not None or len(stack) > MAX_DEPTH:
                 raise _Unusual
             if cls is yaml.ScalarEvent:
-                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                value = event.value
+                # Text that is quoted, or plain with a first character no implicit type starts with, is
+                # a string: what the resolver would answer, without its per-scalar lookups.
+                if shortcut and (not event.implicit[0] or (value and value[0] not in typed_starts)):
+                    tag = _STR
+                else:
+                    tag = resolve(yaml.ScalarNode, value, event.implicit)
             if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
                 # A mapping key: a plain scalar, made a string, checked for a duplicate.
                 frame = stack[-1]
