@@ -7,7 +7,7 @@ thousands of (node, state) pairs). Going through :mod:`widgets.engine` for each 
 again. This module does the same things, with the same results, the same hook calls and the same
 :class:`~widgets.engine.InvalidChoice` messages, over a tuple laid out once per scenario:
 
-    (declared state in declaration order..., best, mixed, harmful, unrepaired)
+    (declared state that conditions read, in declaration order..., best, mixed, harmful, unrepaired)
 
 where ``unrepaired`` is the sorted tuple of harmful choice ids (conditions read its length), as
 :meth:`widgets.engine.Vars.env` presents it. The state is already *projected* (see
@@ -27,7 +27,7 @@ from widgets import engine
 from widgets.content.conditions import ConditionError, slot_evaluator
 from widgets.content.models import Choice, Ending, Line, Route, Scenario, Site
 
-State = tuple  # (declared values..., best, mixed, harmful, unrepaired)
+State = tuple  # (declared values conditions read..., best, mixed, harmful, unrepaired)
 Test = Callable[[State], bool]
 BUILTIN_ORDER = ("best", "mixed", "harmful", "unrepaired")
 
@@ -100,7 +100,9 @@ class ScenarioPlan:
     def __init__(self, sc: Scenario, read: set[str], hook: engine.Hook) -> None:
         self.sc = sc
         self.hook = hook
-        names = list(sc.state)
+        # Only the declared names some condition reads: the others would keep their start value in every
+        # state, so leaving them out changes no comparison of states and makes each state cheaper to copy and hash.
+        names = [name for name in sc.state if name in read]
         self.n = len(names)
         self.names = tuple(names)
         slots = {name: i for i, name in enumerate(names)}
@@ -110,7 +112,7 @@ class ScenarioPlan:
         self.counted = frozenset({"unrepaired"})
         self.read = read
         start = engine.initial_vars(sc)
-        self.start: State = (*(v for _, v in start.values), 0, 0, 0, ())
+        self.start: State = (*(v for name, v in start.values if name in read), 0, 0, 0, ())
         self.lines = {nid: self.lines_plan(node.lines) for nid, node in sc.nodes.items()}
         self.auto_routes = {nid: self.routes_plan(node.routes) for nid, node in sc.nodes.items()
                             if not node.choices and node.ending is None and node.routes}
@@ -157,9 +159,7 @@ class ScenarioPlan:
         from widgets.content.playtest import word_count
 
         effects: list[tuple[int, bool | None, int]] = []
-        for i, name in enumerate(self.names):
-            if name not in self.read:
-                continue  # projected away: the name keeps its start value
+        for i, name in enumerate(self.names):  # names no condition reads are not in the state
             if name in c.set_flags:
                 effects.append((i, c.set_flags[name], 0))
             elif name in c.add_counters:
