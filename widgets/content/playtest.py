@@ -140,6 +140,7 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     read = {name for _, text, _ in condition_sites(sc) for name in _names(text)}
     plan = ScenarioPlan(sc, read, hook)
     lines = plan.lines
+    resting = plan.resting_words
 
     def arrive(target: str, s: State) -> tuple[str, int]:
         """The node play rests on after ``target``'s automatic steps, and the words of the lines shown."""
@@ -225,12 +226,17 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                         if rid in before:
                             repaired.add((c.id, rid))
                 after = plan.apply(p, s)
-                words = p.feedback_words + p.reply.read(after)
+                words = p.feedback_words + (p.reply.read(after) if p.reply.conditional else p.reply.words)
                 try:
-                    target = plan.route(p.routes, after)
+                    target = p.fixed_target if p.fixed_target is not None else plan.route(p.routes, after)
                     if target is None:
                         raise engine.InvalidChoice(f"choice '{c.id}' has no branch that applies")
-                    rest, more = arrive(target, after)
+                    more = resting.get(target)
+                    if more is not None:  # most arrivals: a decision node or ending with plain lines
+                        visited.add(target)
+                        rest = target
+                    else:
+                        rest, more = arrive(target, after)
                 except engine.InvalidChoice as exc:
                     broken.append(f"{exc} (after {_shown((*path, c.id))})")
                     continue

@@ -63,6 +63,8 @@ class ChoicePlan:
     effects: tuple[tuple[int, bool | None, int], ...]
     #: Slot of the quality count to raise, or -1 when the count is not kept (no condition reads it).
     count_slot: int
+    #: The target of a plain ``goto`` (one branch without a condition), else None.
+    fixed_target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,10 @@ class ScenarioPlan:
         self.auto_routes = {nid: self.routes_plan(node.routes) for nid, node in sc.nodes.items()
                             if not node.choices and node.ending is None and node.routes}
         self.choices = {nid: tuple(self.choice_plan(c) for c in node.choices) for nid, node in sc.nodes.items()}
+        #: Words shown on arriving at a node play rests on at once (no automatic step) and whose lines
+        #: carry no condition; such arrivals need no settling and no tests.
+        self.resting_words = {nid: self.lines[nid].words for nid in sc.nodes
+                              if nid not in self.auto_routes and not self.lines[nid].conditional}
         self.fixed_offer = {nid: all(p.test is None for p in plans) for nid, plans in self.choices.items()}
         self.endings = {nid: self.ending_plan(node.ending) for nid, node in sc.nodes.items() if node.ending is not None}
         self.max_steps = min(engine.MAX_AUTO_STEPS, len(sc.nodes))
@@ -169,7 +175,8 @@ class ScenarioPlan:
         if count >= 0 and c.quality not in self.read:
             count = -1
         return ChoicePlan(c, self.test(c.cond, c.site), word_count(c.text), word_count(c.feedback),
-                          self.lines_plan(c.reply), self.routes_plan(c.routes), tuple(effects), count)
+                          self.lines_plan(c.reply), self.routes_plan(c.routes), tuple(effects), count,
+                          c.routes[0].goto if len(c.routes) == 1 and c.routes[0].cond is None else None)
 
     def ending_plan(self, end: Ending) -> EndingPlan:
         from widgets.content.playtest import word_count
