@@ -30,36 +30,24 @@ ending) and the decision points reached are summed as expectations, exactly, in 
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from widgets import engine
 from widgets.content.conditions import ConditionError, compile_condition, names
 from widgets.content.errors import ContentError
 from widgets.content.models import Scenario, Site
 from widgets.content.source import Source
+from widgets.content.walkplan import WORD as WORD  # re-exported: reading time counts words as playtest does
 from widgets.content.walkplan import ScenarioPlan, State
+from widgets.content.walkplan import word_count as word_count
 
 #: At most this many distinct (node, path state) pairs are explored per scenario.
 MAX_STATES = 20_000
 
 Key = tuple[str, State]
-
-#: A word, as reading-time counts it: letters or digits, with inner apostrophes or hyphens ("don't",
-#: "well-being" are one word each). Markup, URLs and HTML tags are stripped first by the callers that
-#: read Markdown (:func:`widgets.content.timing.words`).
-WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-
-
-@lru_cache(maxsize=65_536)
-def word_count(text: str) -> int:
-    """Words in ``text``; memoised because a scenario's lines are counted once per path state."""
-    return len(WORD.findall(text))
-
 
 @dataclass
 class _Tally:

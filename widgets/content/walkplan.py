@@ -19,13 +19,27 @@ compare the two on every scenario of the course.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 
 from widgets import engine
 from widgets.content.conditions import ConditionError, slot_evaluator
 from widgets.content.models import Choice, Ending, Line, Route, Scenario, Site
+
+#: A word, as reading-time counts it: letters or digits, with inner apostrophes or hyphens ("don't",
+#: "well-being" are one word each). Markup, URLs and HTML tags are stripped first by the callers that
+#: read Markdown (:func:`widgets.content.timing.words`).
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+@lru_cache(maxsize=65_536)
+def word_count(text: str) -> int:
+    """Words in ``text``; memoised because a scenario's lines are counted once per path state."""
+    return len(WORD.findall(text))
+
 
 State = tuple  # (declared values conditions read..., best, mixed, harmful, unrepaired)
 Test = Callable[[State], bool]
@@ -146,8 +160,6 @@ class ScenarioPlan:
         return holds
 
     def lines_plan(self, lines: Iterable[Line]) -> LinesPlan:
-        from widgets.content.playtest import word_count
-
         always = 0
         conditional: list[tuple[Test, int]] = []
         for ln in lines:
@@ -162,8 +174,6 @@ class ScenarioPlan:
         return tuple((self.test(r.cond, r.site), r.goto) for r in routes)
 
     def choice_plan(self, c: Choice) -> ChoicePlan:
-        from widgets.content.playtest import word_count
-
         effects: list[tuple[int, bool | None, int]] = []
         for i, name in enumerate(self.names):  # names no condition reads are not in the state
             if name in c.set_flags:
@@ -179,8 +189,6 @@ class ScenarioPlan:
                           c.routes[0].goto if len(c.routes) == 1 and c.routes[0].cond is None else None)
 
     def ending_plan(self, end: Ending) -> EndingPlan:
-        from widgets.content.playtest import word_count
-
         return EndingPlan(word_count(end.title),
                           tuple((self.test(p.cond, p.site), p.text, word_count(p.text)) for p in end.parts),
                           tuple(slot_evaluator(c.text, self.slots, self.counted) for c in end.claims))
@@ -259,4 +267,4 @@ class ScenarioPlan:
         return s[self.unrepaired_slot]
 
 
-__all__ = ["ChoicePlan", "EndingPlan", "LinesPlan", "ScenarioPlan", "State"]
+__all__ = ["WORD", "ChoicePlan", "EndingPlan", "LinesPlan", "ScenarioPlan", "State", "word_count"]
