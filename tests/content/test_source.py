@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SCENARIO_YAML
+from tests.conftest import REPO, SCENARIO_YAML
 from widgets.content.errors import ContentInvalid
 from widgets.content.loader import check_file, load_scenario
 from widgets.content.source import MAX_DEPTH, read_source
@@ -125,3 +126,73 @@ def test_source_mangled_yaml_only_ever_yields_content_errors(tmp_path, data):
         load_scenario(path)
     except ContentInvalid as exc:
         assert exc.errors and all(e.code and e.line >= 0 for e in exc.errors)
+
+
+_TRICKY = [
+    "a: 1\nb: [1, {c: d}]\nc: |\n  two\n  lines\nd: 'quoted'\ne: plain\n  over two lines\n",
+    "a: 1\na: 2\nb:\n  x: 1\n  x: 3\n",  # duplicate keys
+    "a: &x 1\nb: *x\n", "a: *x\n", "a: !!str 1\n", "? [a]\n: b\n", "<<: {a: 1}\n", "--- 1\n--- 2\n",
+    "a: 2024-13-45\nb: [\n", "a: [1, 2\n", "1: one\n2.5: x\nnull: y\ntrue: z\n", "- a\n- - b\n  - c\n",
+    "a: " + "[" * 70 + "]" * 70 + "\n", "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 70)) + "  " * 70 + "v\n",
+    "x: 0x1F\ny: ~\nz: 1e3\nw: .inf\n", "just a scalar\n", "'quoted root'\n",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_source_one_pass_reads_as_the_long_way(tmp_path, monkeypatch, text):
+    """Does the one-pass reader give the same data, marks, styles and errors as the pre-scan, the
+    composer and the builder (or fall back to them)?"""
+    from widgets.content import source
+
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+
+    def read() -> object:
+        try:
+            src, errors = read_source(path, "f.yaml")
+        except Exception as exc:  # the long way may fail: the one-pass reader must fail alike
+            return type(exc).__name__
+        return (None if src is None else (repr(src.data), src.marks, src.key_marks, src.styles), errors)
+
+    fast = read()
+
+    def unusual(_: str) -> object:
+        raise source._Unusual
+
+    monkeypatch.setattr(source, "_read_events", unusual)
+    assert fast == read()
+
+
+def test_source_course_files_read_in_one_pass(monkeypatch):
+    """Every course file reads in the one pass (no fallback to the slower composer)."""
+    from widgets.content import source
+
+    def refuse(_: str) -> object:
+        raise AssertionError("took the long way")
+
+    monkeypatch.setattr(source, "_prescan", refuse)
+    for path in sorted((REPO / "modules").rglob("*.yaml")):
+        src, _ = read_source(path)
+        assert src is not None, path
+
+
+def test_source_check_paths_parses_each_file_once(monkeypatch):
+    """course.yaml, rubric files and files with placeholders are asked for by several checks; one
+    ``check_paths`` run parses each once (and a new run reads afresh)."""
+    from collections import Counter
+
+    from widgets.content import source
+    from widgets.content.loader import check_paths
+
+    parsed: Counter[str] = Counter()
+    real = source._read_source
+
+    def counting(path, display):
+        parsed[str(path)] += 1
+        return real(path, display)
+
+    monkeypatch.setattr(source, "_read_source", counting)
+    check_paths(root=REPO)
+    assert parsed and max(parsed.values()) == 1
+    check_paths(root=REPO)
+    assert max(parsed.values()) == 2

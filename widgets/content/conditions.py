@@ -396,3 +396,74 @@ def constant_value(ast: Ast) -> Value | None:
         return evaluate(ast, {})
     except ConditionError:
         return None
+
+
+Slots = tuple[Any, ...]
+Evaluator = Any  # Callable[[Slots], Value]; Any keeps the recursive closures below readable
+
+
+def slot_evaluator(text: str, slots: Mapping[str, int], counted: frozenset[str] = frozenset()) -> Evaluator:
+    """``text`` compiled once into a function of a tuple of values (playtest's path state), for a hot loop.
+
+    ``slots[name]`` is the index of ``name``'s value in the tuple; a name in ``counted`` reads the length
+    of the tuple at its index (``unrepaired``). The function returns exactly what :func:`evaluate`
+    returns for the equivalent ``env`` and raises the same :class:`ConditionError` (a text that does not
+    parse raises its syntax error on every call, as :func:`holds` does), so callers cannot tell them
+    apart; it only skips the parse and the walk over the tuple AST on each call.
+    """
+    try:
+        ast = compile_condition(text)
+    except ConditionError as exc:
+        def refuse(_: Slots, exc: ConditionError = exc) -> Value:
+            raise exc
+        return refuse
+    return _closure(ast, slots, counted)
+
+
+def _closure(ast: Ast, slots: Mapping[str, int], counted: frozenset[str]) -> Evaluator:
+    kind = ast[0]
+    if kind in ("bool", "int"):
+        value = ast[1]
+        return lambda _: value
+    if kind == "name":
+        name, off = ast[1], ast[2]
+        if name not in slots:
+            def missing(_: Slots) -> Value:
+                raise ConditionError("state.undefined", off, f"'{name}' has no value here")
+            return missing
+        i = slots[name]
+        if name in counted:
+            return lambda s: len(s[i])
+        return lambda s: s[i]
+    if kind == "not":
+        inner, sub = _closure(ast[1], slots, counted), ast[1]
+        return lambda s: not _bool(inner(s), sub)
+    if kind in ("and", "or"):
+        left, right = _closure(ast[1], slots, counted), _closure(ast[2], slots, counted)
+        la, ra = ast[1], ast[2]
+        if kind == "and":
+            return lambda s: _bool(left(s), la) and _bool(right(s), ra)
+        return lambda s: _bool(left(s), la) or _bool(right(s), ra)
+    if kind == "cmp":
+        op, a_ast, b_ast = ast[1], ast[2], ast[3]
+        a, b = _closure(a_ast, slots, counted), _closure(b_ast, slots, counted)
+        if op == "==":
+            def eq(s: Slots) -> Value:
+                x, y = a(s), b(s)
+                return type(x) is type(y) and x == y
+            return eq
+        if op == "!=":
+            def ne(s: Slots) -> Value:
+                x, y = a(s), b(s)
+                return not (type(x) is type(y) and x == y)
+            return ne
+        compare = {"<": int.__lt__, "<=": int.__le__, ">": int.__gt__, ">=": int.__ge__}[op]
+
+        def order(s: Slots) -> Value:
+            x, y = a(s), b(s)
+            return compare(_int(x, a_ast), _int(y, b_ast))
+        return order
+
+    def unknown(_: Slots) -> Value:
+        raise ConditionError("cond.syntax", 0, f"not a condition: {ast!r}")
+    return unknown

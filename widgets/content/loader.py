@@ -27,7 +27,7 @@ from widgets.content.models import (
     selfcheck_from_dict,
 )
 from widgets.content.schema import KINDS, schema_errors, supported_version
-from widgets.content.source import Source, read_source
+from widgets.content.source import Source, read_source, reading_once
 from widgets.registry import Registry
 
 if TYPE_CHECKING:
@@ -302,7 +302,13 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
     """Validate files and folders (default: the whole course) and cross-check them as a course.
 
     Kinds and checks that plugins add count only once they are registered: entry points import
-    :mod:`widgets.plugins` first."""
+    :mod:`widgets.plugins` first. Each file is parsed once in the run (:func:`reading_once`), however
+    many checks read it."""
+    with reading_once():
+        return _check_paths(paths, root=root)
+
+
+def _check_paths(paths: Iterable[Path | str] | None, *, root: Path | None) -> CourseContent:
     root = root or find_root()
     default = [root / "modules", root / "course" / "rubrics"] if root else []
     targets = [Path(p) for p in paths] if paths else [p for p in default if p.exists()]
@@ -318,14 +324,16 @@ def check_paths(paths: Iterable[Path | str] | None = None, *, root: Path | None 
 
     # The manifest first: every other file is checked against it.
     course_path = root / "modules" / COURSE_FILE if root else None
+    course_real = course_path.resolve() if course_path else None
+    real = {f: f.resolve() for f in files}  # resolved once: each resolve() walks the path's folders
     manifest_src: Source | None = None
     if course_path and course_path.is_file():
         out.course, errs = check_file(course_path, "course", display=display_path(course_path, root))
         manifest_src, _ = read_source(course_path, display_path(course_path, root)) if out.course else (None, [])
-        if any(f.resolve() == course_path.resolve() for f in files) or not paths:
+        if any(real[f] == course_real for f in files) or not paths:
             out.errors += errs
             out.files += 1
-    files = [f for f in files if not (course_path and f.resolve() == course_path.resolve())]
+    files = [f for f in files if not (course_path and real[f] == course_real)]
 
     for f in files:
         shown = display_path(f, root)

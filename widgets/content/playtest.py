@@ -30,34 +30,24 @@ ending) and the decision points reached are summed as expectations, exactly, in 
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from widgets import engine
-from widgets.content.conditions import ConditionError, compile_condition, holds, names
+from widgets.content.conditions import ConditionError, compile_condition, names
 from widgets.content.errors import ContentError
-from widgets.content.models import Ending, Scenario, Site
+from widgets.content.models import Scenario, Site
 from widgets.content.source import Source
+from widgets.content.walkplan import WORD as WORD  # re-exported: reading time counts words as playtest does
+from widgets.content.walkplan import ScenarioPlan, State
+from widgets.content.walkplan import word_count as word_count
 
 #: At most this many distinct (node, path state) pairs are explored per scenario.
 MAX_STATES = 20_000
 
-Key = tuple[str, engine.Vars]
-
-#: A word, as reading-time counts it: letters or digits, with inner apostrophes or hyphens ("don't",
-#: "well-being" are one word each). Markup, URLs and HTML tags are stripped first by the callers that
-#: read Markdown (:func:`widgets.content.timing.words`).
-WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-
-
-@lru_cache(maxsize=65_536)
-def word_count(text: str) -> int:
-    """Words in ``text``; memoised because a scenario's lines are counted once per path state."""
-    return len(WORD.findall(text))
-
+Key = tuple[str, State]
 
 @dataclass
 class _Tally:
@@ -130,47 +120,39 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
     broken: list[str] = []
     repaired: set[tuple[str, str]] = set()
 
-    def arrive(target: str, vars_: engine.Vars, env: dict[str, bool | int] | None = None) -> tuple[str, int]:
-        """The node play rests on after ``target``'s automatic steps, and the words of the lines shown
-        (``env``: ``vars_.env()`` when the caller has it already)."""
-        nodes = engine.settle(sc, target, vars_, hook)
-        env = vars_.env() if env is None else env
-        read = 0
-        for nid in nodes:
-            visited.add(nid)
-            read += sum(word_count(ln.text) for ln in engine.shown_lines(sc.nodes[nid].lines, env, hook))
-        return nodes[-1], read
-
     # Memoise on what conditions can tell apart: a built-in count no condition reads is dropped
     # from the key (layers keep paths of different lengths apart, so counting stays exact).
-    # Declared state no condition reads is pinned to its start value for the same reason.
+    # Declared state no condition reads is pinned to its start value for the same reason. The walk
+    # runs over the scenario compiled once (widgets.content.walkplan): states are flat tuples that
+    # already leave those out, and conditions are closures over them.
     read = {name for _, text, _ in condition_sites(sc) for name in _names(text)}
-    drop = {name: 0 for name in ("best", "mixed", "harmful") if name not in read}
-    start_values = dict(engine.initial_vars(sc).values)
-    unread = {name for name in start_values if name not in read}
+    plan = ScenarioPlan(sc, read, hook)
+    lines = plan.lines
+    resting = plan.resting_words
 
-    def project(v: engine.Vars) -> engine.Vars:
-        if not (unread or drop):
-            return v
-        # One constructor call rather than dataclasses.replace (a hot path: once per transition).
-        values = tuple((n, start_values[n] if n in unread else x) for n, x in v.values) if unread else v.values
-        return engine.Vars(values, 0 if "best" in drop else v.best, 0 if "mixed" in drop else v.mixed,
-                           0 if "harmful" in drop else v.harmful, v.unrepaired)
+    def arrive(target: str, s: State) -> tuple[str, int]:
+        """The node play rests on after ``target``'s automatic steps, and the words of the lines shown."""
+        nodes = plan.settle(target, s)
+        words = 0
+        for nid in nodes:
+            visited.add(nid)
+            words += lines[nid].read(s)
+        return nodes[-1], words
 
-    v0 = engine.initial_vars(sc)
+    s0 = plan.start
     try:
-        first, read = arrive(sc.start, v0)
-        report.expected_words += read
+        first, words = arrive(sc.start, s0)
+        report.expected_words += words
     except engine.InvalidChoice as exc:
         broken.append(str(exc))
         first = ""
     layer: dict[Key, _Tally] = {}
     if first:
-        layer[(first, v0)] = _Tally(1, (), 1.0)
+        layer[(first, s0)] = _Tally(1, (), 1.0)
     # An ending's text and claims depend only on the values of the names its conditions read, and the
     # same values recur in many states and layers; evaluate each (ending, values) once.
-    ending_reads: dict[str, tuple[str, ...]] = {}
-    ending_seen: dict[tuple[str, tuple[bool | int | None, ...]], tuple[int, bool, tuple[bool | None, ...]]] = {}
+    ending_reads: dict[str, Callable[[State], object]] = {}
+    ending_seen: dict[tuple[str, object], tuple[int, bool, tuple[bool | None, ...]]] = {}
     depth_cap = sum(1 for n in sc.nodes.values() if n.choices) + 1
     depth = 0
     while layer:
@@ -182,22 +164,20 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
             looping.add(sum(t.count for t in layer.values()), next(iter(layer.values())).example or ())
             break
         nxt: dict[Key, _Tally] = {}
-        for (nid, vars_), tally in layer.items():
+        for (nid, s), tally in layer.items():
             node = sc.nodes[nid]
             path = tally.example or ()
-            env = vars_.env()
             if node.ending is not None:
                 report.paths += tally.count
                 reached[nid].add(tally.count, path)
                 if nid not in ending_reads:
-                    ending_reads[nid] = tuple(sorted(
-                        {n for p in node.ending.parts if p.cond for n in _names(p.cond)}
-                        | {n for c in node.ending.claims for n in _names(c.text)}))
-                key0 = (nid, tuple(env.get(n) for n in ending_reads[nid]))
+                    ending_reads[nid] = plan.reader({n for p in node.ending.parts if p.cond for n in _names(p.cond)}
+                                                    | {n for c in node.ending.claims for n in _names(c.text)})
+                key0 = (nid, ending_reads[nid](s))
                 if key0 not in ending_seen:
-                    ending_seen[key0] = _ending_once(node.ending, env, hook, broken)
-                read, has_text, verdicts = ending_seen[key0]
-                report.expected_words += tally.prob * read
+                    ending_seen[key0] = plan.endings[nid].outcome(s, broken)
+                words, has_text, verdicts = ending_seen[key0]
+                report.expected_words += tally.prob * words
                 if not has_text:
                     no_text[nid].add(tally.count, path)
                 for claim, ok in zip(node.ending.claims, verdicts, strict=True):
@@ -207,13 +187,14 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                         claim_true[claim.site] += tally.count
                     else:
                         claim_false[claim.site].add(tally.count, path)
-                if node.ending.kind == "growth" and vars_.unrepaired:
+                unrepaired = plan.unrepaired(s)
+                if node.ending.kind == "growth" and unrepaired:
                     growth_bad[nid].add(tally.count, path)
-                    growth_unrepaired[nid].update(vars_.unrepaired)
+                    growth_unrepaired[nid].update(unrepaired)
                     report.harmful_growth += tally.count
                 continue
             try:
-                choices = engine.offered(node, env, hook)
+                choices = plan.offered(nid, s)
             except engine.InvalidChoice as exc:
                 broken.append(f"{exc} (after {_shown(path)})")
                 continue
@@ -222,30 +203,37 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
                 continue
             # The mentor reads every offered choice, then one (equally likely) is taken.
             report.expected_decisions += tally.prob
-            report.expected_words += tally.prob * sum(word_count(c.text) for c in choices)
+            report.expected_words += tally.prob * sum(p.text_words for p in choices)
             share = tally.prob / len(choices)
-            for c in choices:
+            for p in choices:
+                c = p.choice
                 taken.add(c.id)
-                for rid in c.repairs:
-                    if rid in vars_.unrepaired:
-                        repaired.add((c.id, rid))
-                after = project(engine.apply_choice(vars_, c))
-                after_env = after.env()
-                read = word_count(c.feedback)
-                read += sum(word_count(ln.text) for ln in engine.shown_lines(c.reply, after_env, hook))
+                if c.repairs:
+                    before = plan.unrepaired(s)
+                    for rid in c.repairs:
+                        if rid in before:
+                            repaired.add((c.id, rid))
+                after = plan.apply(p, s)
+                words = p.feedback_words + (p.reply.read(after) if p.reply.conditional else p.reply.words)
                 try:
-                    target = engine.route(c.routes, after_env, hook)
+                    target = p.fixed_target if p.fixed_target is not None else plan.route(p.routes, after)
                     if target is None:
                         raise engine.InvalidChoice(f"choice '{c.id}' has no branch that applies")
-                    rest, more = arrive(target, after, after_env)
+                    more = resting.get(target)
+                    if more is not None:  # most arrivals: a decision node or ending with plain lines
+                        visited.add(target)
+                        rest = target
+                    else:
+                        rest, more = arrive(target, after)
                 except engine.InvalidChoice as exc:
                     broken.append(f"{exc} (after {_shown((*path, c.id))})")
                     continue
-                report.expected_words += share * (read + more)
+                report.expected_words += share * (words + more)
                 key = (rest, after)
-                if key in nxt:
-                    nxt[key].count += tally.count
-                    nxt[key].prob += share
+                known = nxt.get(key)
+                if known is not None:
+                    known.count += tally.count
+                    known.prob += share
                 else:
                     nxt[key] = _Tally(tally.count, (*path, c.id), share)
         layer = nxt
@@ -257,24 +245,6 @@ def playtest(sc: Scenario, src: Source | None = None, *, max_states: int = MAX_S
         if not (report.capped or looping.count):
             report.errors += _idle_repairs(sc, src, taken, repaired)
     return report
-
-
-def _ending_once(end: Ending, env: dict[str, bool | int], hook: engine.Hook,
-                 broken: list[str]) -> tuple[int, bool, tuple[bool | None, ...]]:
-    """An ending in one state: words read (title and shown text), whether any text shows, and each
-    claim's verdict (None when it cannot be evaluated)."""
-    try:
-        text = engine.ending_text(end, env, hook)
-    except engine.InvalidChoice as exc:
-        broken.append(str(exc))  # reported as play.no-choice, not as an ending without text
-        return word_count(end.title), True, tuple(None for _ in end.claims)
-    verdicts: list[bool | None] = []
-    for claim in end.claims:
-        try:
-            verdicts.append(bool(holds(claim.text, env)))
-        except Exception:
-            verdicts.append(None)
-    return word_count(end.title) + word_count(text), bool(text), tuple(verdicts)
 
 
 #: The last report per scenario object (weakly held), so ``validate`` and the reading-time check share

@@ -418,7 +418,8 @@ def course_check(files: Iterable[Path], root: Path | None, content: Any = None) 
     errors: list[ContentError] = []
     pack_files = {p.resolve() for p in folder.glob("*.y*ml")}
     checked = [Path(f) for f in files]
-    if packs and GENERIC not in packs and any(f.resolve() in pack_files for f in checked):
+    real = {f: f.resolve() for f in checked}  # resolved once: each resolve() walks the path's folders
+    if packs and GENERIC not in packs and any(real[f] in pack_files for f in checked):
         errors.append(ContentError(display_path(folder, root), 0, 0, "resources.generic-missing",
                                    "no generic.yaml pack: it is what a mentor sees when no region is chosen"))
     manifest = root / "modules" / "course.yaml" if root else None
@@ -431,8 +432,9 @@ def course_check(files: Iterable[Path], root: Path | None, content: Any = None) 
                                     f"region '{region}' has no pack modules/resources/{code.lower()}.yaml "
                                     f"(packs: {', '.join(sorted(packs))})"))
     roles_by_pack = {code: p.roles for code, p in packs.items()}
+    manifest_real = manifest.resolve() if manifest is not None else None
     for f in checked:
-        if f.resolve() in pack_files or (manifest is not None and f.resolve() == manifest.resolve()):
+        if real[f] in pack_files or (manifest is not None and real[f] == manifest_real):
             continue
         try:
             text = f.read_text(encoding="utf-8-sig")

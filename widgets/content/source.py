@@ -10,6 +10,9 @@ expand into billions of values (the "billion laughs" YAML bomb) once anything wa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,11 +163,157 @@ class _Builder:
                                 f"unsupported value: {exc.problem}") from None
 
 
+class _Unusual(Exception):
+    """Something only the composer handles exactly (an anchor, an explicit tag, a second document, a
+    complex or merge key, a value the constructor refuses): read the file the long way instead."""
+
+
+_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_NO_KEY = object()
+
+
+def _read_events(text: str) -> tuple[int, int, str, str] | tuple[Any, _Builder]:
+    """Read ``text`` in one pass over the parser's events: the pre-scan's refusals (aliases, deep
+    nesting) and the builder's data, marks and duplicate keys together.
+
+    The composer the long way goes through (:func:`_prescan`, then ``get_single_node``, then
+    :class:`_Builder`) makes a node object with two marks for every value and resolves each scalar's
+    tag; that was most of the time ``validate`` spent reading. For the plain YAML course content is,
+    this gives exactly what the long way gives; anything else raises :class:`_Unusual`, and parse
+    errors propagate as they would from the pre-scan (which meets them at the same event)."""
+    builder = _Builder()
+    construct = builder.constructor.construct_object
+    resolve = builder.constructor.resolve
+    resolvers = builder.constructor.yaml_implicit_resolvers
+    # The characters an implicit type (number, bool, null, ...) can start with. With path resolvers or
+    # wildcard ones (not PyYAML's safe defaults), every scalar goes through the resolver.
+    typed_starts = frozenset(k for k in resolvers if k)
+    shortcut = not (builder.constructor.yaml_path_resolvers or None in resolvers)
+    marks, key_marks, styles, problems = builder.marks, builder.key_marks, builder.styles, builder.problems
+    stack: list[list[Any]] = []  # [container, path, pending key or _NO_KEY] per open collection
+    root: Any = _NO_KEY
+    documents = 0
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        cls = type(event)
+        if cls is yaml.ScalarEvent or cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            if cls is not yaml.ScalarEvent:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return (*_pos(event.start_mark), "yaml.too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+            if event.anchor is not None or event.tag is not None or len(stack) > MAX_DEPTH:
+                raise _Unusual
+            if cls is yaml.ScalarEvent:
+                value = event.value
+                # Text that is quoted, or plain with a first character no implicit type starts with, is
+                # a string: what the resolver would answer, without its per-scalar lookups.
+                if shortcut and (not event.implicit[0] or (value and value[0] not in typed_starts)):
+                    tag = _STR
+                else:
+                    tag = resolve(yaml.ScalarNode, value, event.implicit)
+            if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                # A mapping key: a plain scalar, made a string, checked for a duplicate.
+                frame = stack[-1]
+                if cls is not yaml.ScalarEvent or tag == "tag:yaml.org,2002:merge":
+                    raise _Unusual
+                key = event.value if tag == _STR else _constructed(construct, tag, event)
+                key = key if isinstance(key, str) else str(key)
+                path = (*frame[1], key)
+                if key in frame[0]:
+                    line, col = _pos(event.start_mark)
+                    first = key_marks.get(path, (0, 0))[0]
+                    problems.append(_ParseProblem(
+                        line, col, "yaml.duplicate-key",
+                        f"key '{key}' appears twice in this mapping (first on line {first}); "
+                        "YAML would silently keep only the last",
+                    ))
+                key_marks[path] = _pos(event.start_mark)
+                frame[2] = key
+                continue
+            if not stack:
+                path = ()
+            elif isinstance(stack[-1][0], list):
+                path = (*stack[-1][1], len(stack[-1][0]))
+            else:
+                path = (*stack[-1][1], stack[-1][2])
+            marks[path] = _pos(event.start_mark)
+            if cls is yaml.ScalarEvent:
+                if event.style or event.start_mark.line != event.end_mark.line:
+                    styles[path] = event.style or "m"
+                value = event.value if tag == _STR else _constructed(construct, tag, event)
+            else:
+                value = {} if cls is yaml.MappingStartEvent else []
+            if not stack:
+                root = value
+            elif isinstance(stack[-1][0], list):
+                stack[-1][0].append(value)
+            else:
+                stack[-1][0][stack[-1][2]] = value
+                stack[-1][2] = _NO_KEY
+            if cls is not yaml.ScalarEvent:
+                stack.append([value, path, _NO_KEY])
+        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            depth -= 1
+            stack.pop()
+        elif cls is yaml.AliasEvent:
+            return (*_pos(event.start_mark), "yaml.alias",
+                    "anchors and aliases (&name / *name) are not supported in course content")
+        elif cls is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Unusual
+    if documents != 1 or root is _NO_KEY:
+        raise _Unusual
+    return root, builder
+
+
+def _constructed(construct: Any, tag: str, event: yaml.ScalarEvent) -> Any:
+    """A scalar of another type than text (number, true/false, null), as the safe constructor makes it."""
+    try:
+        return construct(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
+    except Exception:  # the long way reports it (or fails) exactly as before, after the whole pre-scan
+        raise _Unusual from None
+
+
+#: Within :func:`reading_once`, what each (path, display) read gave; None outside it.
+_READ_ONCE: ContextVar[dict[tuple[str, str | None], tuple[Source | None, list[ContentError]]] | None] = \
+    ContextVar("read_once", default=None)
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Parse each file once inside this block, however many checks ask for it.
+
+    ``check_paths`` reads course.yaml for the manifest, again for the course-wide checks and again for
+    the resource packs' region; rubric files and files with ``{role}`` placeholders are read twice
+    too. The memo lives only as long as the block (one validation run, in memory): a later run reads
+    the files afresh, and nothing is kept on disk. Callers share the returned :class:`Source`, which
+    nobody mutates; each gets its own list of errors.
+    """
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 def read_source(path: Path | str, display: str | None = None) -> tuple[Source | None, list[ContentError]]:
     """Parse ``path``; return the source (or None) and every problem found while reading it.
 
     ``display`` is the file name used in messages (relative paths read better than absolute ones).
+    Inside :func:`reading_once`, a file already read is not parsed again.
     """
+    memo = _READ_ONCE.get()
+    if memo is None:
+        return _read_source(path, display)
+    key = (str(path), display)
+    if key not in memo:
+        memo[key] = _read_source(path, display)
+    src, errors = memo[key]
+    return src, list(errors)
+
+
+def _read_source(path: Path | str, display: str | None) -> tuple[Source | None, list[ContentError]]:
     file = display or str(path)
     p = Path(path)
     try:
@@ -187,6 +336,18 @@ def read_source(path: Path | str, display: str | None = None) -> tuple[Source | 
                                    f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, [ContentError(file, 1, 1, "yaml.empty", "file is empty")]
+    try:
+        fast = _read_events(text)
+    except _Unusual:
+        fast = None
+    except (yaml.YAMLError, RecursionError):
+        fast = None  # the long way meets the same error and reports it
+    if fast is not None:
+        if len(fast) == 4:
+            return None, [ContentError(file, *fast)]
+        data, built = fast
+        errors = [ContentError(file, p.line, p.col, p.code, p.message) for p in built.problems]
+        return Source(file, data, built.marks, built.key_marks, built.styles), errors
     try:
         refused = _prescan(text)
         if refused:
