@@ -53,16 +53,22 @@ def initial_vars(sc: Scenario) -> Vars:
     return Vars(tuple((name, False if var.type == "flag" else 0) for name, var in sc.state.items()))
 
 
-def apply_choice(vars_: Vars, choice: Choice) -> Vars:
-    """The state after ``choice``: repairs first (a choice repairs only earlier harm), then its own
-    quality, then its ``set``/``add`` effects."""
-    unrepaired = vars_.unrepaired
+def unrepaired_after(unrepaired: tuple[str, ...], choice: Choice) -> tuple[str, ...]:
+    """The harmful choices still unrepaired after ``choice``: its repairs first (a choice repairs only
+    earlier harm), then its own harm. One rule for the engine and for playtest's compiled walk."""
     if choice.repairs_any:
         unrepaired = ()
     elif choice.repairs:
         unrepaired = tuple(c for c in unrepaired if c not in choice.repairs)
     if choice.quality == "harmful" and choice.id not in unrepaired:
         unrepaired = tuple(sorted((*unrepaired, choice.id)))
+    return unrepaired
+
+
+def apply_choice(vars_: Vars, choice: Choice) -> Vars:
+    """The state after ``choice``: repairs first (a choice repairs only earlier harm), then its own
+    quality, then its ``set``/``add`` effects."""
+    unrepaired = unrepaired_after(vars_.unrepaired, choice)
     values = vars_.values
     if choice.set_flags or choice.add_counters:
         values = tuple(
@@ -409,5 +415,6 @@ __all__ = [
     "strongest_path",
     "totals",
     "transcript",
+    "unrepaired_after",
     "vars_of",
 ]

@@ -232,13 +232,7 @@ class ScenarioPlan:
     def apply(self, p: ChoicePlan, s: State) -> State:
         """The projected state after choice ``p`` (:func:`widgets.engine.apply_choice`, then projection)."""
         c = p.choice
-        unrepaired = s[self.unrepaired_slot]
-        if c.repairs_any:
-            unrepaired = ()
-        elif c.repairs:
-            unrepaired = tuple(x for x in unrepaired if x not in c.repairs)
-        if c.quality == "harmful" and c.id not in unrepaired:
-            unrepaired = tuple(sorted((*unrepaired, c.id)))
+        unrepaired = engine.unrepaired_after(s[self.unrepaired_slot], c)
         out = list(s)
         for i, value, amount in p.effects:
             if value is not None:
